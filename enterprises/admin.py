@@ -1,0 +1,61 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Enterprise, EnterpriseTag, KeyProject, LiaisonPerson
+
+
+class LiaisonPersonInline(admin.TabularInline):
+    model = LiaisonPerson
+    extra = 0
+    max_num = 2
+    autocomplete_fields = ["user"]
+
+
+@admin.register(EnterpriseTag)
+class EnterpriseTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "credit_code",
+        "region",
+        "category",
+        "green_channel",
+        "integrity_restricted",
+        "is_active",
+    ]
+    list_filter = [
+        "category",
+        "tags",
+        "green_channel",
+        "integrity_restricted",
+        "is_active",
+        "region__level",
+    ]
+    search_fields = ["name", "credit_code", "legal_representative"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    filter_horizontal = ["tags"]
+    inlines = [LiaisonPersonInline]
+
+
+@admin.register(LiaisonPerson)
+class LiaisonPersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "enterprise", "slot", "phone", "user", "is_active"]
+    list_filter = ["is_active", "slot"]
+    search_fields = ["name", "phone", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "user"]
+    autocomplete_fields = ["enterprise", "user"]
+
+
+@admin.register(KeyProject)
+class KeyProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "level", "region", "owner", "stage", "is_active"]
+    list_filter = ["level", "stage", "is_active", "region__level"]
+    search_fields = ["name", "owner__name"]
+    list_select_related = ["region", "owner"]
+    autocomplete_fields = ["region", "owner"]

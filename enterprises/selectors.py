@@ -1,0 +1,78 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from org.models import Region
+
+from .models import Enterprise, EnterpriseCategory, EnterpriseTag, KeyProject, LiaisonPerson
+from .permissions import enterprises_for_user, projects_for_user
+
+
+def enterprise_list(
+    *,
+    user,
+    q: str = "",
+    region: Region | None = None,
+    category: str = "",
+    tag: str = "",
+) -> QuerySet[Enterprise]:
+    """The enterprises `user` may see, filtered, with what a list row shows."""
+    qs = enterprises_for_user(user).select_related("region").prefetch_related("tags")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    if category:
+        qs = qs.filter(category=category)
+    if tag:
+        qs = qs.filter(tags__code=tag)
+    return qs.order_by("name", "pk")
+
+
+def enterprise_detail(*, user, pk: int) -> Enterprise:
+    """The enterprise with its liaison persons and projects; DoesNotExist outside the scope."""
+    return (
+        enterprises_for_user(user)
+        .select_related("region", "region__parent")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "liaison_persons",
+                queryset=LiaisonPerson.objects.filter(is_active=True).order_by("slot"),
+                to_attr="active_liaison_persons",
+            ),
+            Prefetch(
+                "projects",
+                queryset=KeyProject.objects.filter(is_active=True).select_related("region"),
+                to_attr="active_projects",
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def enterprise_overview_for_user(user) -> dict:
+    """Counts for the home page: enterprises in scope by category, and projects."""
+    counts = enterprises_for_user(user).filter(is_active=True).aggregate(
+        total=Count("pk"),
+        restricted=Count("pk", filter=Q(integrity_restricted=True)),
+        green=Count("pk", filter=Q(green_channel=True)),
+        **{
+            f"cat_{value}": Count("pk", filter=Q(category=value))
+            for value in EnterpriseCategory.values
+        },
+    )
+    by_category = [
+        {"value": value, "label": label, "count": counts[f"cat_{value}"]}
+        for value, label in EnterpriseCategory.choices
+    ]
+    return {
+        "total": counts["total"],
+        "restricted": counts["restricted"],
+        "green": counts["green"],
+        "by_category": by_category,
+        "projects": projects_for_user(user).filter(is_active=True).count(),
+    }
+
+
+def tag_choices() -> list[tuple[str, str]]:
+    return list(EnterpriseTag.objects.values_list("code", "name"))

@@ -1,0 +1,7 @@
+"""`make run`: the embedded default (SQLite, filesystem broker, console e-mail), debugging on."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

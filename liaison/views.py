@@ -1,0 +1,68 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from enterprises.selectors import enterprise_overview_for_user
+from org.scoping import user_roles
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    roles = user_roles(request.user)
+    context = {
+        "roles": sorted(roles),
+        "overview": enterprise_overview_for_user(request.user),
+    }
+    return render(request, "liaison/home.html", context)
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any driver error means "down" for a health probe
+        logger.exception("health check: database unreachable")
+        return "down"
+    return "ok"
+
+
+def _broker_state() -> str:
+    from liaison.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # a health probe reports; it never raises
+        logger.warning("health check: broker unreachable", exc_info=True)
+        return "down"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database = _database_state()
+    broker = _broker_state()
+    status = 200 if database == "ok" else 503
+    body = {
+        "status": "ok" if status == 200 and broker == "ok" else "degraded",
+        "database": database,
+        "broker": broker,
+        "broker_transport": settings.CELERY_BROKER_URL.split(":", 1)[0],
+    }
+    if status != 200:
+        body["status"] = "down"
+    return JsonResponse(body, status=status)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

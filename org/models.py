@@ -1,0 +1,193 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+phone_validator = RegexValidator(
+    r"^[0-9+\-() ]{5,20}$", _("Enter a valid phone number (digits, spaces, + - and brackets).")
+)
+
+
+class Region(models.Model):
+    """A node of the three-level administrative tree: city (市), county/district (县区),
+    town/street (镇街). `path` is the chain of division codes from the root, so that a subtree
+    is one indexed prefix match."""
+
+    class Level(models.IntegerChoices):
+        CITY = 1, _("City")
+        COUNTY = 2, _("County / district")
+        TOWN = 3, _("Town / street")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{6,12}$", _("A division code has 6 to 12 digits."))],
+        help_text=_("The administrative division code, e.g. 370700 for Weifang."),
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level=1, parent__isnull=True)
+                | models.Q(level__gt=1, parent__isnull=False),
+                name="region_root_is_city",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is derived from the parent's path and the code, which never change after
+        # creation (both are read-only in the admin).
+        self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: "Region") -> bool:
+        """True when this region is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        FUNCTIONAL = "functional", _("Functional department")
+        ECONOMIC = "economic", _("Economic department")
+        LIAISON_OFFICE = "liaison_office", _("Liaison office")
+        OFFICE_BODY = "office_body", _("Office of a leading body")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FUNCTIONAL)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rank(models.Model):
+    """A cadre's rank (厅级, 县处级正职 …). Ranks are data: quota policies refer to them."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=100, help_text=_("Lower numbers are more senior.")
+    )
+    is_leader = models.BooleanField(
+        _("leader rank"),
+        default=False,
+        help_text=_("Cadres of this rank count as leaders (e.g. for the no-duplicate-leader rule)."),
+    )
+
+    class Meta:
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. `region` bounds what the user sees (one platform, tiered
+    management); `department` is the unit the user works for, when any."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The user sees this region and the regions below it."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Cadre(models.Model):
+    """An official (干部) who may be assigned to enterprises and projects."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="cadre"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cadres",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="cadres"
+    )
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["rank__order", "name"]
+        indexes = [models.Index(fields=["region", "is_active"], name="cadre_region_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:org_cadre_change", args=[self.pk])

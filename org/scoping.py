@@ -1,0 +1,87 @@
+"""The scoping primitives every app builds its querysets on.
+
+"One platform, tiered management": a user sees the region of its account and everything below
+it. A superuser sees everything; a user without a region sees nothing that is region-scoped.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .models import Region
+from .roles import REGION_SCOPED_ROLES, REGISTRY_EDITOR_ROLES, Role
+
+_ROLES_CACHE = "_liaison_roles"
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names (group names) of `user`, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    roles = getattr(user, _ROLES_CACHE, None)
+    if roles is None:
+        roles = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _ROLES_CACHE, roles)
+    return roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_region_scoped(user) -> bool:
+    return bool(user_roles(user) & REGION_SCOPED_ROLES)
+
+
+def can_edit_registry(user) -> bool:
+    return bool(user.is_superuser or user_roles(user) & REGISTRY_EDITOR_ROLES)
+
+
+def sees_everything(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def region_q(user, field: str = "region") -> Q:
+    """A filter on `field` (a foreign key to Region) that keeps the user's region subtree.
+
+    Superusers get an empty filter (everything); a user with no region, or whose roles are not
+    region-scoped, gets a filter that matches nothing.
+    """
+    if sees_everything(user):
+        return Q()
+    region = getattr(user, "region", None)
+    if region is None or not is_region_scoped(user):
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": region.path})
+
+
+def regions_for_user(user):
+    """Regions the user may see (its subtree), ordered as a tree."""
+    if sees_everything(user):
+        return Region.objects.all()
+    region = getattr(user, "region", None)
+    if region is None or not is_region_scoped(user):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=region.path)
+
+
+def region_in_scope(user, region: Region | None) -> bool:
+    if region is None:
+        return False
+    if sees_everything(user):
+        return True
+    own = getattr(user, "region", None)
+    return own is not None and is_region_scoped(user) and region.path.startswith(own.path)
+
+
+__all__ = [
+    "Role",
+    "can_edit_registry",
+    "has_role",
+    "is_region_scoped",
+    "region_in_scope",
+    "region_q",
+    "regions_for_user",
+    "sees_everything",
+    "user_roles",
+]

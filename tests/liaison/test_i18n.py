@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = ["zh_Hans", "en"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_catalogue_is_complete_and_compiled(locale):
+    po_path = ROOT / "locale" / locale / "LC_MESSAGES" / "django.po"
+    mo_path = po_path.with_suffix(".mo")
+    po = polib.pofile(str(po_path))
+    if locale == "zh_Hans":
+        assert po.untranslated_entries() == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    mo = polib.mofile(str(mo_path))
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
+    for entry in po.translated_entries():
+        key = (entry.msgctxt, entry.msgid)
+        assert key in compiled, f"{locale}: '{entry.msgid}' is not compiled: run make messages"
+        assert compiled[key] == (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_and_english_is_one_switch_away(client, people):
+    client.force_login(people.office)
+    html = client.get(reverse("enterprises:list")).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "企业" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/enterprises/"})
+    html = client.get(reverse("enterprises:list")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Enterprises" in html

@@ -1,0 +1,112 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_and_logout(client, people):
+    response = login(client, "office", PASSWORD)
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_gets_a_translated_error(client, people):
+    response = login(client, "office", "wrong-password")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, people):
+    for _ in range(5):
+        login(client, "office", "wrong-password")
+    response = login(client, "office", PASSWORD)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    # Another account from the same address is not locked.
+    assert login(client, "leader", PASSWORD).status_code == 302
+
+
+def test_sessions_expire_after_the_idle_time(settings):
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_weak_passwords_are_refused_on_change(client, people):
+    client.force_login(people.office)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "密码太短" in html or "过于常见" in html
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, people):
+    client.force_login(people.office)
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    html = response.content.decode()
+    assert "<script>" not in html and "<style>" not in html
+    assert "//cdn" not in html and "https://" not in html
+
+
+def test_forms_need_a_csrf_token(people):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(people.office)
+    assert strict.post(reverse("enterprises:import"), {}).status_code == 403
+
+
+def run_manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "liaison.settings.production",
+            "SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-" + "y" * 20,
+            "ALLOWED_HOSTS": "portal.example.gov.cn",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_default_secret_key():
+    result = run_manage(
+        "check",
+        env_extra={"DJANGO_SETTINGS_MODULE": "liaison.settings.production", "SECRET_KEY": ""},
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
