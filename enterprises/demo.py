@@ -22,12 +22,34 @@ from .models import (
 )
 from .validators import ALPHABET, credit_code_check_char
 
-BRAND_CHARS = "鑫盛华泰恒远宏达鼎丰瑞祥金海晨光永利天成隆兴汇通中联创新嘉禾东方润泽佳美富源浩宇凯旋志诚"
+BRAND_CHARS = (
+    "鑫盛华泰恒远宏达鼎丰瑞祥金海晨光永利天成隆兴汇通中联创新嘉禾东方润泽佳美富源浩宇凯旋志诚"
+)
 INDUSTRY_WORDS = {
-    EnterpriseCategory.INDUSTRIAL: ["机械", "化工", "纺织", "食品", "电子", "新材料", "汽车零部件", "动力", "生物科技", "精密制造", "农业装备", "造纸"],
+    EnterpriseCategory.INDUSTRIAL: [
+        "机械",
+        "化工",
+        "纺织",
+        "食品",
+        "电子",
+        "新材料",
+        "汽车零部件",
+        "动力",
+        "生物科技",
+        "精密制造",
+        "农业装备",
+        "造纸",
+    ],
     EnterpriseCategory.CONSTRUCTION: ["建筑工程", "建设", "路桥工程", "建工", "装饰工程", "钢结构"],
     EnterpriseCategory.TRADE: ["商贸", "物流", "酒店", "餐饮管理", "超市", "供应链"],
-    EnterpriseCategory.SERVICES: ["软件", "信息技术", "咨询服务", "文化传媒", "科技服务", "检测认证"],
+    EnterpriseCategory.SERVICES: [
+        "软件",
+        "信息技术",
+        "咨询服务",
+        "文化传媒",
+        "科技服务",
+        "检测认证",
+    ],
 }
 CATEGORY_WEIGHTS = [
     (EnterpriseCategory.INDUSTRIAL, 0.55),
@@ -36,13 +58,39 @@ CATEGORY_WEIGHTS = [
     (EnterpriseCategory.SERVICES, 0.1),
 ]
 SUFFIXES = ["有限公司", "有限公司", "有限公司", "股份有限公司", "集团有限公司"]
-STREETS = ["胜利街", "东风街", "健康街", "福寿街", "北海路", "新华路", "民生街", "金宝街", "潍州路", "玉清街"]
-PROJECT_WORDS = ["年产10万吨", "智能制造", "新能源", "产业园", "技改", "仓储物流中心", "研发中心", "扩建", "数字化车间", "综合体"]
+STREETS = [
+    "胜利街",
+    "东风街",
+    "健康街",
+    "福寿街",
+    "北海路",
+    "新华路",
+    "民生街",
+    "金宝街",
+    "潍州路",
+    "玉清街",
+]
+PROJECT_WORDS = [
+    "年产10万吨",
+    "智能制造",
+    "新能源",
+    "产业园",
+    "技改",
+    "仓储物流中心",
+    "研发中心",
+    "扩建",
+    "数字化车间",
+    "综合体",
+]
 
 
 def credit_code(rng: random.Random, region_code: str, used: set[str]) -> str:
     while True:
-        body = "91" + region_code[:6] + "".join(rng.choice(ALPHABET[:10] + ALPHABET[10:]) for _ in range(9))
+        body = (
+            "91"
+            + region_code[:6]
+            + "".join(rng.choice(ALPHABET[:10] + ALPHABET[10:]) for _ in range(9))
+        )
         code = body + credit_code_check_char(body)
         if code not in used:
             used.add(code)
@@ -101,11 +149,19 @@ def seed_enterprises(rng: random.Random, scale: Scale, regions: dict, pw: str) -
             chosen.add("above_size")
         if revenue >= 10_000:
             chosen.add("revenue_100m")
-        for code, share in (("foreign", 0.05), ("high_tech", 0.12), ("joint_stock", 0.2),
-                            ("listed", 0.02), ("four_new", 0.08), ("in_difficulty", 0.03)):
+        for code, share in (
+            ("foreign", 0.05),
+            ("high_tech", 0.12),
+            ("joint_stock", 0.2),
+            ("listed", 0.02),
+            ("four_new", 0.08),
+            ("in_difficulty", 0.03),
+        ):
             if rng.random() < share:
                 chosen.add(code)
-        links += [Through(enterprise_id=pk, enterprisetag_id=tag_by_code[c].pk) for c in sorted(chosen)]
+        links += [
+            Through(enterprise_id=pk, enterprisetag_id=tag_by_code[c].pk) for c in sorted(chosen)
+        ]
     Through.objects.bulk_create(links, batch_size=5000)
     _seed_liaison_persons(rng, [pk for pk, _c, _r in saved], pw)
 

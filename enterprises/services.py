@@ -112,7 +112,9 @@ class _RowChecker:
         if not values["name"]:
             problem("name", _("The enterprise name is required."))
 
-        code = normalize_credit_code("" if row.get("credit_code") is None else str(row["credit_code"]))
+        code = normalize_credit_code(
+            "" if row.get("credit_code") is None else str(row["credit_code"])
+        )
         if not code:
             problem("credit_code", _("The unified social credit code is required."))
         else:
@@ -171,7 +173,10 @@ class _RowChecker:
         if region is None:
             matches = self.regions_by_name.get(text, [])
             if len(matches) > 1:
-                report(_("More than one region is called “%(value)s”: give its division code.") % {"value": text})
+                report(
+                    _("More than one region is called “%(value)s”: give its division code.")
+                    % {"value": text}
+                )
                 return None
             region = matches[0] if matches else None
         if region is None:
@@ -284,7 +289,9 @@ def enterprises_import(*, upload, actor, dry_run: bool = False) -> ImportResult:
         tags_wanted[values["credit_code"]] = {t.pk for t in values["tags"]}
         if enterprise is None:
             to_create.append(
-                Enterprise(credit_code=values["credit_code"], **{f: values[f] for f in UPDATABLE_FIELDS})
+                Enterprise(
+                    credit_code=values["credit_code"], **{f: values[f] for f in UPDATABLE_FIELDS}
+                )
             )
             continue
         changed = False
@@ -307,7 +314,11 @@ def enterprises_import(*, upload, actor, dry_run: bool = False) -> ImportResult:
     with transaction.atomic():
         if to_create:
             bulk_create_with_history(
-                to_create, Enterprise, batch_size=500, default_user=actor, default_change_reason=reason
+                to_create,
+                Enterprise,
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=reason,
             )
         if to_update:
             bulk_update_with_history(
@@ -326,7 +337,9 @@ def _set_tags(tags_wanted: dict[str, set[int]]) -> None:
     """Make each enterprise's tags the wanted set: one delete and one insert for all rows."""
     through = Enterprise.tags.through
     ids = dict(
-        Enterprise.objects.filter(credit_code__in=list(tags_wanted)).values_list("credit_code", "pk")
+        Enterprise.objects.filter(credit_code__in=list(tags_wanted)).values_list(
+            "credit_code", "pk"
+        )
     )
     current: dict[int, set[int]] = {}
     rows = through.objects.filter(enterprise_id__in=ids.values()).values_list(

@@ -14,7 +14,7 @@ from org.spreadsheets import SpreadsheetError, workbook_response
 from .forms import EnterpriseFilterForm, EnterpriseImportForm
 from .models import Enterprise
 from .permissions import can_edit_enterprise, can_import_enterprises, can_see_history
-from .selectors import enterprise_detail, enterprise_list
+from .selectors import LIST_FIELDS, enterprise_detail, enterprise_list
 from .services import ENTERPRISE_COLUMNS, enterprise_export_rows, enterprises_import
 
 MAX_PROBLEMS_SHOWN = 500
@@ -30,7 +30,7 @@ def _filtered(request):
 @require_GET
 def enterprise_list_view(request):
     form, queryset = _filtered(request)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = Paginator(queryset.only(*LIST_FIELDS), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -111,7 +111,10 @@ def enterprise_import_view(request):
                 if result.ok and not result.dry_run:
                     messages.success(
                         request,
-                        _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                        _(
+                            "Import done: %(created)d created, %(updated)d updated, "
+                            "%(unchanged)d unchanged."
+                        )
                         % {
                             "created": result.created,
                             "updated": result.updated,

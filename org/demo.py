@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 
 from .models import Cadre, Department, Rank, Region, User
 from .roles import Role
@@ -39,9 +39,31 @@ COUNTIES = [
     ("370786", "昌邑市"),
 ]
 TOWN_NAMES = [
-    "城关街道", "东城街道", "西城街道", "南苑街道", "北关街道", "新华街道", "朝阳街道", "兴安街道",
-    "凤凰街道", "金山镇", "石埠镇", "王家庄镇", "柳疃镇", "双台镇", "营里镇", "高阳镇", "景芝镇",
-    "吾山镇", "辛兴镇", "石门镇", "五图街道", "红河镇", "密州街道", "龙池镇", "九龙街道",
+    "城关街道",
+    "东城街道",
+    "西城街道",
+    "南苑街道",
+    "北关街道",
+    "新华街道",
+    "朝阳街道",
+    "兴安街道",
+    "凤凰街道",
+    "金山镇",
+    "石埠镇",
+    "王家庄镇",
+    "柳疃镇",
+    "双台镇",
+    "营里镇",
+    "高阳镇",
+    "景芝镇",
+    "吾山镇",
+    "辛兴镇",
+    "石门镇",
+    "五图街道",
+    "红河镇",
+    "密州街道",
+    "龙池镇",
+    "九龙街道",
 ]
 CITY_DEPARTMENTS = [
     ("市工业和信息化局", Department.Kind.LIAISON_OFFICE),
@@ -86,7 +108,9 @@ class Scale:
 
 SCALES = {
     "demo": Scale(counties=3, towns_per_county=4, cadres=50, enterprises=200, projects=20),
-    "weifang": Scale(counties=12, towns_per_county=10, cadres=15_000, enterprises=21_000, projects=1_000),
+    "weifang": Scale(
+        counties=12, towns_per_county=10, cadres=15_000, enterprises=21_000, projects=1_000
+    ),
 }
 
 
@@ -137,7 +161,9 @@ def seed_departments(regions: dict) -> list[Department]:
         ]
     for town in regions["towns"]:
         departments.append(
-            Department(name=f"{town.name}经济发展办公室", kind=Department.Kind.ECONOMIC, region=town)
+            Department(
+                name=f"{town.name}经济发展办公室", kind=Department.Kind.ECONOMIC, region=town
+            )
         )
     Department.objects.bulk_create(departments)
     return list(Department.objects.select_related("region"))

@@ -108,7 +108,9 @@ class Rank(models.Model):
     is_leader = models.BooleanField(
         _("leader rank"),
         default=False,
-        help_text=_("Cadres of this rank count as leaders (e.g. for the no-duplicate-leader rule)."),
+        help_text=_(
+            "Cadres of this rank count as leaders (e.g. for the no-duplicate-leader rule)."
+        ),
     )
 
     class Meta:

@@ -110,7 +110,9 @@ def _read_sheet(sheet, columns: Sequence[Column]) -> tuple[list[dict], list[RowP
     header = next(rows_iter, None)
     if header is None:
         raise SpreadsheetError(_("The first sheet is empty: use the template."))
-    header_names = [str(cell).strip().rstrip("*").strip().lower() if cell else "" for cell in header]
+    header_names = [
+        str(cell).strip().rstrip("*").strip().lower() if cell else "" for cell in header
+    ]
     positions: dict[str, int] = {}
     for column in columns:
         aliases = _header_aliases(column)
@@ -162,7 +164,9 @@ def workbook_response(
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         header.append(cell)
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(column.label)) * 2)
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            12, len(str(column.label)) * 2
+        )
     sheet.append(header)
     for row in rows:
         sheet.append(list(row))

@@ -44,9 +44,15 @@ def regions(db):
     city = RegionFactory(code="370700", name="潍坊市", level=Region.Level.CITY)
     east = RegionFactory(code="370702", name="潍城区", level=Region.Level.COUNTY, parent=city)
     west = RegionFactory(code="370781", name="青州市", level=Region.Level.COUNTY, parent=city)
-    east_town = RegionFactory(code="370702001", name="城关街道", level=Region.Level.TOWN, parent=east)
-    west_town = RegionFactory(code="370781001", name="王府街道", level=Region.Level.TOWN, parent=west)
-    return SimpleNamespace(city=city, east=east, west=west, east_town=east_town, west_town=west_town)
+    east_town = RegionFactory(
+        code="370702001", name="城关街道", level=Region.Level.TOWN, parent=east
+    )
+    west_town = RegionFactory(
+        code="370781001", name="王府街道", level=Region.Level.TOWN, parent=west
+    )
+    return SimpleNamespace(
+        city=city, east=east, west=west, east_town=east_town, west_town=west_town
+    )
 
 
 @pytest.fixture

@@ -28,7 +28,13 @@ def xlsx(rows, header=None) -> SimpleUploadedFile:
 
 
 def good_row(n, region="370702", name=None):
-    return [name or f"导入企业{n}有限公司", make_credit_code(5000 + n), region, "规模以上工业企业", "规上、高新技术"]
+    return [
+        name or f"导入企业{n}有限公司",
+        make_credit_code(5000 + n),
+        region,
+        "规模以上工业企业",
+        "规上、高新技术",
+    ]
 
 
 def test_template_downloads_with_every_column_and_imports_back(client, people, regions):
@@ -141,7 +147,9 @@ def test_a_zip_that_is_not_a_workbook_is_refused(people):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")
     with pytest.raises(SpreadsheetError):
-        enterprises_import(upload=SimpleUploadedFile("x.xlsx", buffer.getvalue()), actor=people.office)
+        enterprises_import(
+            upload=SimpleUploadedFile("x.xlsx", buffer.getvalue()), actor=people.office
+        )
 
 
 def test_a_zip_bomb_is_refused_before_reading(people):
@@ -151,7 +159,9 @@ def test_a_zip_bomb_is_refused_before_reading(people):
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
     assert len(buffer.getvalue()) < 2 * 1024 * 1024
     with pytest.raises(SpreadsheetError, match="不合理"):
-        enterprises_import(upload=SimpleUploadedFile("x.xlsx", buffer.getvalue()), actor=people.office)
+        enterprises_import(
+            upload=SimpleUploadedFile("x.xlsx", buffer.getvalue()), actor=people.office
+        )
 
 
 def test_oversized_and_overlong_files_are_refused(people, settings):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from enterprises.validators import credit_code_check_char, validate_credit_code
 
@@ -28,9 +29,17 @@ def test_lowercase_input_is_accepted_as_the_same_code():
     ],
 )
 def test_invalid_codes_get_a_clear_message(code, fragment):
-    with pytest.raises(ValidationError) as info:
+    with translation.override("en"), pytest.raises(ValidationError) as info:
         validate_credit_code(code)
-    assert fragment in " ".join(info.value.messages)
+    with translation.override("en"):
+        assert fragment in " ".join(info.value.messages)
+
+
+def test_the_messages_are_translated_into_chinese():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as info:
+        validate_credit_code("91350100M000100Y44")
+    with translation.override("zh-hans"):
+        assert "校验码" in " ".join(info.value.messages)
 
 
 def test_every_single_character_typo_is_caught():

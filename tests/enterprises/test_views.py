@@ -70,7 +70,7 @@ def test_htmx_request_gets_the_results_fragment_only(client, people, companies):
     response = client.get(reverse("enterprises:list"), {"q": "机械"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "潍城机械有限公司" in html
-    assert "<nav class=\"navbar" not in html
+    assert '<nav class="navbar' not in html
 
 
 def test_detail_shows_liaison_persons(client, people, companies):

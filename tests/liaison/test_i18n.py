@@ -17,7 +17,9 @@ def test_catalogue_is_complete_and_compiled(locale):
         assert po.untranslated_entries() == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
     mo = polib.mofile(str(mo_path))
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo
+    }
     for entry in po.translated_entries():
         key = (entry.msgctxt, entry.msgid)
         assert key in compiled, f"{locale}: '{entry.msgid}' is not compiled: run make messages"

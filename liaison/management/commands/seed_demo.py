@@ -48,10 +48,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  enterprises and projects: {time.monotonic() - started:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded the {scale} scale in {time.monotonic() - started:.1f}s "
-                f"(seed {seed})."
+                f"Seeded the {scale} scale in {time.monotonic() - started:.1f}s (seed {seed})."
             )
         )
-        self.stdout.write("Demo accounts (password: %s):" % org_demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {org_demo.DEMO_PASSWORD}):")
         for username, role, full_name, _where in org_demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role.label} — {full_name}")
