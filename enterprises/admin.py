@@ -54,8 +54,8 @@ class LiaisonPersonAdmin(SimpleHistoryAdmin):
 
 @admin.register(KeyProject)
 class KeyProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "level", "region", "owner", "stage", "is_active"]
+    list_display = ["name", "code", "level", "region", "owner", "stage", "is_active"]
     list_filter = ["level", "stage", "is_active", "region__level"]
-    search_fields = ["name", "owner__name"]
+    search_fields = ["name", "code", "owner__name"]
     list_select_related = ["region", "owner"]
     autocomplete_fields = ["region", "owner"]

@@ -215,7 +215,8 @@ def seed_projects(rng: random.Random, scale: Scale, regions: dict) -> None:
         brand = owner[2][2:4] if owner else rng.choice(BRAND_CHARS) + rng.choice(BRAND_CHARS)
         projects.append(
             KeyProject(
-                name=f"{brand}{rng.choice(PROJECT_WORDS)}项目（{index + 1:04d}）",
+                code=f"XM{index + 1:05d}",
+                name=f"{brand}{rng.choice(PROJECT_WORDS)}项目",
                 level=level,
                 region_id=region_id,
                 owner_id=owner[0] if owner else None,

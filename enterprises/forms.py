@@ -44,20 +44,3 @@ class EnterpriseFilterForm(forms.Form):
             "category": data.get("category") or "",
             "tag": data.get("tag") or "",
         }
-
-
-class EnterpriseImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "class": "form-control",
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        ),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Check only (write nothing)"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )

@@ -174,6 +174,14 @@ class ProjectStage(models.TextChoices):
 
 
 class KeyProject(models.Model):
+    code = models.CharField(
+        _("project code"),
+        max_length=30,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The project's number in the key-project list (项目编号)."),
+    )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     level = models.CharField(_("level"), max_length=10, choices=ProjectLevel.choices)
     region = models.ForeignKey(

@@ -11,6 +11,7 @@ from org.scoping import (
     region_in_scope,
     region_q,
     sees_everything,
+    spans_whole_tree,
 )
 
 from .models import Enterprise, KeyProject, LiaisonPerson
@@ -24,7 +25,7 @@ def enterprise_scope_q(user) -> Q | None:
     """The filter of the enterprises `user` may see, or None for everything."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    if sees_everything(user):
+    if sees_everything(user) or spans_whole_tree(user):
         return None
     q = Q(pk__in=[])
     if is_region_scoped(user):
@@ -43,7 +44,7 @@ def enterprises_for_user(user) -> QuerySet[Enterprise]:
 def projects_for_user(user) -> QuerySet[KeyProject]:
     if not getattr(user, "is_authenticated", False):
         return KeyProject.objects.none()
-    if sees_everything(user):
+    if sees_everything(user) or spans_whole_tree(user):
         return KeyProject.objects.all()
     q = Q(pk__in=[])
     if is_region_scoped(user):

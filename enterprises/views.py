@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from org.forms import SpreadsheetUploadForm
 from org.scoping import regions_for_user
 from org.spreadsheets import SpreadsheetError, workbook_response
 
-from .forms import EnterpriseFilterForm, EnterpriseImportForm
+from .forms import EnterpriseFilterForm
 from .models import Enterprise
+from .panels import detail_panels
 from .permissions import can_edit_enterprise, can_import_enterprises, can_see_history
 from .selectors import LIST_FIELDS, enterprise_detail, enterprise_list
 from .services import ENTERPRISE_COLUMNS, enterprise_export_rows, enterprises_import
@@ -60,6 +62,7 @@ def enterprise_detail_view(request, pk: int):
             "enterprise": enterprise,
             "history": history,
             "can_edit": can_edit_enterprise(request.user, enterprise),
+            "panels": detail_panels(request, enterprise),
         },
     )
 
@@ -97,7 +100,7 @@ def enterprise_import_view(request):
         raise PermissionDenied
     result = None
     if request.method == "POST":
-        form = EnterpriseImportForm(request.POST, request.FILES)
+        form = SpreadsheetUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 result = enterprises_import(
@@ -122,7 +125,7 @@ def enterprise_import_view(request):
                         },
                     )
     else:
-        form = EnterpriseImportForm()
+        form = SpreadsheetUploadForm()
     status = 200 if result is None or result.ok else 422
     if request.method == "POST" and not form.is_valid():
         status = 422

@@ -4,12 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from assignments.api.views import AssignmentViewSet
 from enterprises.api.views import EnterpriseViewSet
 
 from . import views
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("assignments", AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +24,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("assignments/", include("assignments.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

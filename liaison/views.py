@@ -8,7 +8,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assignments.permissions import can_view_coverage
+from assignments.selectors import coverage_summary, my_link_counts
 from enterprises.selectors import enterprise_overview_for_user
+from org.roles import Role
 from org.scoping import user_roles
 
 logger = logging.getLogger(__name__)
@@ -21,6 +24,10 @@ def home(request):
         "roles": sorted(roles),
         "overview": enterprise_overview_for_user(request.user),
     }
+    if Role.CADRE in roles:
+        context["my_links"] = my_link_counts(user=request.user)
+    if can_view_coverage(request.user):
+        context["coverage"] = coverage_summary(user=request.user)
     return render(request, "liaison/home.html", context)
 
 

@@ -10,4 +10,11 @@ def roles(request):
         "user_roles": user_roles(user),
         "Role": Role,
         "can_edit_registry": can_edit_registry(user),
+        # The office, administrators and leaders watch the links and the coverage of their area.
+        "can_view_coverage": bool(
+            user.is_superuser
+            or (
+                user_roles(user) & {Role.LIAISON_OFFICE, Role.ADMIN, Role.LEADER} and user.region_id
+            )
+        ),
     }

@@ -6,12 +6,14 @@ it. A superuser sees everything; a user without a region sees nothing that is re
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from .models import Region
 from .roles import REGION_SCOPED_ROLES, REGISTRY_EDITOR_ROLES, Role
 
 _ROLES_CACHE = "_liaison_roles"
+ROOT_COUNT_CACHE_KEY = "org:region-root-count"
 
 
 def user_roles(user) -> frozenset[str]:
@@ -41,13 +43,27 @@ def sees_everything(user) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
+def spans_whole_tree(user) -> bool:
+    """True when the user's region is the root of the only region tree, so that its subtree is
+    every region and a scope filter would only slow the query down. The number of roots is
+    cached for a minute (adding a city is rare, and a new root holds no records yet)."""
+    region = getattr(user, "region", None)
+    if region is None or region.parent_id is not None or not is_region_scoped(user):
+        return False
+    roots = cache.get_or_set(
+        ROOT_COUNT_CACHE_KEY, lambda: Region.objects.filter(parent__isnull=True).count(), 60
+    )
+    return roots == 1
+
+
 def region_q(user, field: str = "region") -> Q:
     """A filter on `field` (a foreign key to Region) that keeps the user's region subtree.
 
     Superusers get an empty filter (everything); a user with no region, or whose roles are not
-    region-scoped, gets a filter that matches nothing.
+    region-scoped, gets a filter that matches nothing. Careful: an empty Q() OR-ed with another
+    Q is that other Q, so callers that combine scopes check spans_whole_tree() first.
     """
-    if sees_everything(user):
+    if sees_everything(user) or spans_whole_tree(user):
         return Q()
     region = getattr(user, "region", None)
     if region is None or not is_region_scoped(user):
@@ -83,5 +99,6 @@ __all__ = [
     "region_q",
     "regions_for_user",
     "sees_everything",
+    "spans_whole_tree",
     "user_roles",
 ]

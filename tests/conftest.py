@@ -38,6 +38,17 @@ def need_service(name: str, available: bool, why: str) -> None:
     pytest.skip(f"{name} not available: {why}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds per-process facts (e.g. the number of region roots): none may leak from
+    one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def regions(db):
     """Weifang with two counties and a town in each."""

@@ -15,3 +15,23 @@
     }
   });
 })();
+
+// Show the parts of a form that belong to the chosen radio button:
+// <div data-show-when="target_kind=enterprise"> is visible while that radio is checked.
+(function () {
+  "use strict";
+  function refresh() {
+    document.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var parts = el.getAttribute("data-show-when").split("=");
+      var checked = document.querySelector("input[name='" + parts[0] + "']:checked");
+      el.hidden = !checked || checked.value !== parts[1];
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("js-toggle")) {
+      refresh();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", refresh);
+  refresh();
+})();

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assignments import demo as assignment_demo
 from enterprises import demo as enterprise_demo
 from org import demo as org_demo
 from org.models import Region
@@ -46,6 +47,10 @@ class Command(BaseCommand):
                 accounts["enterprise"], regions["counties"][0].pk
             )
             self.stdout.write(f"  enterprises and projects: {time.monotonic() - started:.1f}s")
+            links = assignment_demo.seed_assignments(
+                rng, cover=0.9 if scale == "demo" else 1.0, demo_user=accounts["cadre"]
+            )
+            self.stdout.write(f"  {links} assignments: {time.monotonic() - started:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded the {scale} scale in {time.monotonic() - started:.1f}s (seed {seed})."
