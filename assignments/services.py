@@ -87,16 +87,23 @@ def assignment_create(
         _raise([("cadre", _("Your role does not allow linking cadres."))])
     # Lock the cadre and the target so that two simultaneous links cannot both pass a quota.
     cadre = (
-        Cadre.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of an outer join (department).
+        Cadre.objects.select_for_update(of=("self",))
         .select_related("rank", "department", "region")
         .get(pk=cadre.pk)
     )
     if enterprise is not None:
         enterprise = (
-            Enterprise.objects.select_for_update().select_related("region").get(pk=enterprise.pk)
+            Enterprise.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=enterprise.pk)
         )
     if project is not None:
-        project = KeyProject.objects.select_for_update().select_related("region").get(pk=project.pk)
+        project = (
+            KeyProject.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=project.pk)
+        )
     book = RuleBook(actor=actor).load(
         cadre_ids=[cadre.pk],
         enterprise_ids=[enterprise.pk] if enterprise else [],
@@ -138,7 +145,7 @@ def assignment_end(
 ) -> Assignment:
     """End a link (it is kept, with its end date and reason)."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("enterprise__region", "project__region")
         .get(pk=assignment.pk)
     )
