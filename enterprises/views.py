@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -42,7 +43,11 @@ def enterprise_list_view(request):
         "can_import": can_import_enterprises(request.user),
     }
     template = "enterprises/_list_results.html" if request.htmx else "enterprises/list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same URL answers a fragment to htmx and a page to the browser: caches (and the
+    # browser's back button) must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -6,6 +6,22 @@ TOUCH_KEY = "_last_seen"
 TOUCH_EVERY_SECONDS = 60
 
 
+class ChineseByDefaultMiddleware:
+    """The portal speaks Chinese unless the user picks another language in the footer.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header, so a browser
+    set to English would get English without asking; the header is dropped before it looks.
+    The user's choice (the language cookie set by the footer's switch) still applies.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class IdleSessionMiddleware:
     """Ends a logged-in session after SESSION_IDLE_MINUTES without a request.
 

@@ -43,10 +43,13 @@ def enterprise_rows(enterprises):
             + (badges["restricted"] if e.integrity_restricted else "")
             + ("" if e.is_active else badges["inactive"])
         )
-        tags = format_html_join(
-            " ",
-            '<span class="badge text-bg-light border">{}</span>',
-            ((t.name,) for t in e.tags.all()),
+        tags = (
+            format_html_join(
+                " ",
+                '<span class="badge text-bg-light border">{}</span>',
+                ((t.name,) for t in e.tags.all()),
+            )
+            or "—"
         )
         rows.append(
             format_html(

@@ -4,6 +4,11 @@
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.classList && el.classList.contains("js-autosubmit") && el.form) {
+      // Come back to the page as it is now (htmx may have changed its query since it loaded).
+      var next = el.form.querySelector("input[name=next]");
+      if (next) {
+        next.value = window.location.pathname + window.location.search;
+      }
       el.form.submit();
     }
   });

@@ -109,3 +109,11 @@ def test_integrity_restriction_is_shown_with_its_reason(client, people, companie
     client.force_login(people.office)
     html = client.get(reverse("enterprises:detail", args=[companies.east.pk])).content.decode()
     assert "行贿记录" in html
+
+
+def test_the_fragment_and_the_page_are_cached_apart(client, people, companies):
+    client.force_login(people.office)
+    response = client.get(reverse("enterprises:list"), {"q": "机械"}, HTTP_HX_REQUEST="true")
+    assert "HX-Request" in response["Vary"]
+    # The export link inside the fragment carries the search, so the export matches the list.
+    assert "export.xlsx?q=" in response.content.decode()

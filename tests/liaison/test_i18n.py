@@ -36,3 +36,13 @@ def test_chinese_is_the_default_and_english_is_one_switch_away(client, people):
     html = client.get(reverse("enterprises:list")).content.decode()
     assert '<html lang="en">' in html
     assert "Enterprises" in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, people):
+    client.force_login(people.office)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html
