@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Cadre, Department, Rank, Region, User
+from .models import Cadre, CalendarDay, Department, Rank, Region, User
 
 
 @admin.register(Region)
@@ -55,3 +55,11 @@ class CadreAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "phone", "user__username", "department__name"]
     list_select_related = ["rank", "department", "region"]
     autocomplete_fields = ["user", "department", "region"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

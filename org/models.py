@@ -193,3 +193,25 @@ class Cadre(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:org_cadre_change", args=[self.pk])
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday that falls on a weekday, or
+    a make-up working day (调休) that falls on a weekend. Deadlines count working days on it."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_("Ticked: a make-up working day on a weekend. Unticked: a holiday."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
