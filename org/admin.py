@@ -44,7 +44,10 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["region", "department"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Liaison portal"), {"fields": ("full_name", "phone", "region", "department")}),
+        (
+            _("Liaison portal"),
+            {"fields": ("full_name", "phone", "region", "department", "is_department_head")},
+        ),
     )
 
 

@@ -145,6 +145,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    is_department_head = models.BooleanField(
+        _("head of the department"),
+        default=False,
+        help_text=_("Signs off the department's replies to urgent problems."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -1,0 +1,216 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise, KeyProject
+from org.models import Department
+
+from .workflow import Action, Actor, State
+
+
+class Category(models.Model):
+    """A problem category (用工, 环保, 资金 …): data, with its special group."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("problem category")
+        verbose_name_plural = _("problem categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    COMPLEX = "complex", _("Complex")
+
+
+class DeadlineRule(models.Model):
+    """Working days a department has for a ticket of this urgency (and category, when set)."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Empty: every category without a rule of its own."),
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    working_days = models.PositiveSmallIntegerField(
+        _("working days"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "urgency"],
+                condition=Q(category__isnull=False),
+                name="deadline_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=Q(category__isnull=True),
+                name="deadline_rule_default_unique",
+            ),
+            models.CheckConstraint(condition=Q(working_days__gte=1), name="deadline_rule_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} · {self.get_urgency_display()} · {self.working_days}"
+
+
+class Source(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Reported by the enterprise")
+    CADRE = "cadre", _("Found by a cadre")
+    VISIT = "visit", _("Found on a visit")
+    OFFICE = "office", _("Recorded by the liaison office")
+    HOTLINE = "hotline", _("12345 hotline")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    project = models.ForeignKey(
+        KeyProject,
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    consent_to_share = models.BooleanField(
+        _("may be shared with other bodies"),
+        default=False,
+        help_text=_("The enterprise agrees that its details go to the bodies that handle it."),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_tickets",
+    )
+    co_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("co-handling departments"),
+        blank=True,
+        related_name="co_tickets",
+    )
+    acknowledge_by = models.DateField(_("acknowledge by"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    paused_since = models.DateField(_("clock paused since"), null=True, blank=True)
+    extension_used = models.BooleanField(_("extension used"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.TextField(_("comment on the handling"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The escalation sweep remembers what it already did, so that it never repeats itself.
+    due_soon_notified = models.BooleanField(default=False, editable=False)
+    overdue_notified = models.BooleanField(default=False, editable=False)
+    supervised_at = models.DateTimeField(_("supervision notice sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("problem ticket")
+        verbose_name_plural = _("problem tickets")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "due_date"], name="ticket_state_due"),
+            models.Index(fields=["lead_department", "state", "due_date"], name="ticket_dept_state"),
+            models.Index(fields=["enterprise", "state"], name="ticket_enterprise_state"),
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=State.MERGED) | Q(merged_into__isnull=False),
+                name="ticket_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:detail", args=[self.pk])
+
+
+class TicketEvent(models.Model):
+    """One step of a ticket's history: every transition, with who, when and the note."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("as"), max_length=20, choices=Actor.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_event_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.from_state}→{self.to_state}"

@@ -1,0 +1,360 @@
+"""Every write to a problem ticket. Each state change goes through workflow.apply_transition."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise, KeyProject
+from org.calendar import add_working_days, working_days_between
+from org.models import Department
+
+from .models import Category, DeadlineRule, Source, Ticket, TicketEvent, Urgency
+from .permissions import capacities, tickets_for_user
+from .workflow import Action, Actor, InvalidTransition, State, apply_transition
+
+
+class TicketError(Exception):
+    """Input a ticket service refuses; the message is for the user."""
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _as(user, ticket: Ticket, *wanted: str) -> str:
+    """The capacity in which `user` acts, among `wanted`; refuses when it has none of them."""
+    have = capacities(user, ticket)
+    for actor in wanted:
+        if actor in have:
+            return actor
+    raise InvalidTransition(_("You cannot act on this ticket in this way."))
+
+
+def deadline_days(*, category: Category, urgency: str) -> int:
+    rules = {
+        (rule.category_id, rule.urgency): rule.working_days
+        for rule in DeadlineRule.objects.filter(urgency=urgency)
+    }
+    days = rules.get((category.pk, urgency)) or rules.get((None, urgency))
+    return days or 10
+
+
+def _next_number() -> str:
+    year = timezone.localdate().year
+    prefix = f"SQ{year}"
+    last = Ticket.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+@transaction.atomic
+def ticket_submit(
+    *,
+    actor,
+    enterprise: Enterprise,
+    category: Category,
+    title: str,
+    description: str,
+    source: str,
+    urgency: str = Urgency.NORMAL,
+    project: KeyProject | None = None,
+    consent_to_share: bool = False,
+) -> Ticket:
+    """Collect a problem (收集). The actor must be able to see the enterprise's tickets: its
+    liaison person, a cadre who serves it, or the office of its area."""
+    from enterprises.permissions import enterprises_for_user
+
+    if not enterprises_for_user(actor).filter(pk=enterprise.pk).exists():
+        raise TicketError(_("You cannot submit problems for this enterprise."))
+    if project is not None and project.owner_id not in (None, enterprise.pk):
+        raise TicketError(_("This project does not belong to the enterprise."))
+    title, description = title.strip(), description.strip()
+    if not title or not description:
+        raise TicketError(_("Give the problem a title and a description."))
+    # Numbers are allocated under a lock on the year's last ticket, so that two submissions
+    # at once never take the same number.
+    list(
+        Ticket.objects.select_for_update()
+        .filter(number__startswith=f"SQ{_today().year}")
+        .order_by("-number")[:1]
+    )
+    ticket = Ticket.objects.create(
+        number=_next_number(),
+        enterprise=enterprise,
+        project=project,
+        source=source,
+        category=category,
+        title=title[:120],
+        description=description,
+        urgency=urgency,
+        consent_to_share=consent_to_share,
+        submitted_by=actor,
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        action=Action.SUBMIT,
+        from_state="",
+        to_state=State.SUBMITTED,
+        actor=actor,
+        actor_role=Actor.ENTERPRISE if source == Source.ENTERPRISE else Actor.OFFICE,
+        note="",
+        created_at=timezone.now(),
+    )
+    return ticket
+
+
+def ticket_assign(
+    *,
+    actor,
+    ticket: Ticket,
+    department: Department,
+    co_departments=(),
+    note: str = "",
+    working_days: int | None = None,
+) -> Ticket:
+    """Send an assignment slip (交办单) to the lead department with a deadline in working days.
+    From a returned slip this reassigns (or overrules, with the same department)."""
+    role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
+    if not department.is_active:
+        raise TicketError(_("%(department)s is no longer active.") % {"department": department})
+    today = _today()
+    days = working_days or deadline_days(category=ticket.category, urgency=ticket.urgency)
+    ticket = apply_transition(
+        ticket,
+        action=Action.ASSIGN,
+        actor_user=actor,
+        actor_role=role,
+        note=note,
+        changes={
+            "lead_department": department,
+            "acknowledge_by": add_working_days(today, 1),
+            "due_date": add_working_days(today, days),
+            "paused_since": None,
+            "due_soon_notified": False,
+            "overdue_notified": False,
+            "supervised_at": None,
+        },
+    )
+    ticket.co_departments.set([d for d in co_departments if d.pk != department.pk])
+    return ticket
+
+
+def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    return apply_transition(
+        ticket,
+        action=Action.ACKNOWLEDGE,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        note=note,
+    )
+
+
+def ticket_return(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    if not reason.strip():
+        raise TicketError(_("Say why the slip is returned."))
+    return apply_transition(
+        ticket,
+        action=Action.RETURN,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        note=reason.strip(),
+    )
+
+
+def ticket_decline(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    if not reason.strip():
+        raise TicketError(_("Choose or write the reason it is not accepted."))
+    return apply_transition(
+        ticket,
+        action=Action.DECLINE,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.OFFICE),
+        note=reason.strip(),
+        changes={"closed_at": timezone.now()},
+    )
+
+
+def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
+    if into.pk == ticket.pk or into.enterprise_id != ticket.enterprise_id:
+        raise TicketError(_("A ticket merges into another open ticket of the same enterprise."))
+    if into.state not in {
+        State.SUBMITTED,
+        State.ASSIGNED,
+        State.IN_PROGRESS,
+        State.RETURNED,
+        State.INFO_REQUESTED,
+        State.SIGNOFF,
+        State.ESCALATED,
+        State.MEETING,
+        State.REPORTED,
+    }:
+        raise TicketError(_("%(number)s is no longer open.") % {"number": into.number})
+    return apply_transition(
+        ticket,
+        action=Action.MERGE,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.OFFICE),
+        note=note,
+        changes={"merged_into": into, "closed_at": timezone.now()},
+    )
+
+
+def ticket_request_info(*, actor, ticket: Ticket, question: str) -> Ticket:
+    """Ask the enterprise for more material; the deadline clock stops until it answers."""
+    if not question.strip():
+        raise TicketError(_("Say what information is needed."))
+    return apply_transition(
+        ticket,
+        action=Action.REQUEST_INFO,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        note=question.strip(),
+        changes={"paused_since": _today()},
+    )
+
+
+def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
+    """The enterprise answers; the deadline moves by the working days the clock stood still."""
+    if not answer.strip():
+        raise TicketError(_("Write the information asked for."))
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    changes = {"paused_since": None}
+    if ticket.paused_since and ticket.due_date:
+        stopped = working_days_between(ticket.paused_since, _today())
+        changes["due_date"] = add_working_days(ticket.due_date, stopped)
+    return apply_transition(
+        ticket,
+        action=Action.PROVIDE_INFO,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.ENTERPRISE),
+        note=answer.strip(),
+        changes=changes,
+    )
+
+
+def ticket_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
+    """The department's outcome (办理结果). An urgent ticket's reply waits for the head's
+    sign-off before it reaches the enterprise."""
+    if not outcome.strip():
+        raise TicketError(_("Write the outcome."))
+    role = _as(actor, ticket, Actor.DEPARTMENT)
+    action = Action.SUBMIT_REPLY if ticket.urgency == Urgency.URGENT else Action.REPLY
+    changes = {"outcome": outcome.strip()}
+    if action == Action.REPLY:
+        changes["replied_at"] = timezone.now()
+    return apply_transition(
+        ticket,
+        action=action,
+        actor_user=actor,
+        actor_role=role,
+        note=outcome.strip(),
+        changes=changes,
+    )
+
+
+def ticket_sign_off(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    return apply_transition(
+        ticket,
+        action=Action.SIGN_OFF,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.HEAD),
+        note=note,
+        changes={"replied_at": timezone.now()},
+    )
+
+
+def ticket_send_back(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    if not reason.strip():
+        raise TicketError(_("Say what must be redone."))
+    return apply_transition(
+        ticket,
+        action=Action.SEND_BACK,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.HEAD, Actor.OFFICE),
+        note=reason.strip(),
+        changes={"replied_at": None},
+    )
+
+
+def ticket_rate(
+    *, actor, ticket: Ticket, rating: int, satisfied: bool, comment: str = ""
+) -> Ticket:
+    """The enterprise rates the outcome. Not satisfied reopens the ticket once, to the same
+    department with a fresh deadline; otherwise (or the second time) it closes."""
+    if rating not in range(1, 6):
+        raise TicketError(_("Rate from 1 to 5."))
+    role = _as(actor, ticket, Actor.ENTERPRISE)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    if not satisfied and ticket.reopen_count == 0:
+        days = deadline_days(category=ticket.category, urgency=ticket.urgency)
+        return apply_transition(
+            ticket,
+            action=Action.REOPEN,
+            actor_user=actor,
+            actor_role=role,
+            note=comment,
+            changes={
+                "reopen_count": ticket.reopen_count + 1,
+                "rating": rating,
+                "rating_comment": comment,
+                "due_date": add_working_days(_today(), days),
+                "overdue_notified": False,
+                "due_soon_notified": False,
+                "supervised_at": None,
+            },
+        )
+    return apply_transition(
+        ticket,
+        action=Action.CONFIRM,
+        actor_user=actor,
+        actor_role=role,
+        note=comment,
+        changes={"rating": rating, "rating_comment": comment, "closed_at": timezone.now()},
+    )
+
+
+def ticket_withdraw(*, actor, ticket: Ticket, reason: str = "") -> Ticket:
+    return apply_transition(
+        ticket,
+        action=Action.WITHDRAW,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.ENTERPRISE),
+        note=reason,
+        changes={"closed_at": timezone.now()},
+    )
+
+
+def ticket_escalate(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    return apply_transition(
+        ticket,
+        action=Action.ESCALATE,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, Actor.OFFICE, Actor.LEADER),
+        note=note,
+    )
+
+
+__all__ = [
+    "InvalidTransition",
+    "TicketError",
+    "ticket_acknowledge",
+    "ticket_assign",
+    "ticket_decline",
+    "ticket_escalate",
+    "ticket_merge",
+    "ticket_provide_info",
+    "ticket_rate",
+    "ticket_reply",
+    "ticket_request_info",
+    "ticket_return",
+    "ticket_send_back",
+    "ticket_sign_off",
+    "ticket_submit",
+    "ticket_withdraw",
+    "tickets_for_user",
+]
