@@ -97,6 +97,7 @@ class AssignmentForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose from the search results: this one is not in your area."
             )
+        self.fields["cadre"].error_messages["required"] = _("Choose the cadre.")
 
     def clean(self):
         data = super().clean()

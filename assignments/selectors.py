@@ -27,7 +27,7 @@ def assignment_list(
     status: str = "active",
 ) -> QuerySet[Assignment]:
     qs = assignments_for_user(user).select_related(
-        "cadre__rank", "cadre__department", "enterprise__region", "project__region"
+        "cadre__rank", "cadre__department", "enterprise__region__parent", "project__region"
     )
     if status == "active":
         qs = qs.filter(ended_on__isnull=True)
@@ -65,7 +65,7 @@ def my_assignments(*, user) -> list[Assignment]:
     liaison persons and the project's owner."""
     return list(
         Assignment.objects.filter(cadre__user=user, ended_on__isnull=True)
-        .select_related("enterprise__region", "project__region", "project__owner")
+        .select_related("enterprise__region__parent", "project__region", "project__owner")
         .prefetch_related(
             Prefetch(
                 "enterprise__liaison_persons",

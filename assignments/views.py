@@ -98,7 +98,15 @@ def assignment_export_view(request):
 def assignment_create_view(request):
     if not can_manage_assignments(request.user):
         raise PermissionDenied
-    form = AssignmentForm(request.POST or None, user=request.user)
+    # The enterprise page's "link a cadre" button opens the form with its enterprise chosen.
+    initial = {
+        name: request.GET[name]
+        for name in ("cadre", "enterprise", "project")
+        if request.GET.get(name, "").isdigit()
+    }
+    if "project" in initial:
+        initial["target_kind"] = "project"
+    form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -130,7 +138,11 @@ def assignment_create_view(request):
                 )
                 return redirect("assignments:list")
         status = 422
-    return render(request, "assignments/form.html", {"form": form}, status=status)
+    # Show the chosen cadre and target again (after an error, or when pre-filled).
+    selected = {name: form.selected(name) for name in ("cadre", "enterprise", "project")}
+    return render(
+        request, "assignments/form.html", {"form": form, "selected": selected}, status=status
+    )
 
 
 @login_required
@@ -311,5 +323,9 @@ def enterprise_cadres_panel(request, enterprise):
     links = cadres_serving(enterprise_ids=[enterprise.pk]).get(enterprise.pk, [])
     return Panel(
         "assignments/_enterprise_panel.html",
-        {"links": links, "can_manage": can_manage_assignments(request.user)},
+        {
+            "links": links,
+            "can_manage": can_manage_assignments(request.user),
+            "enterprise_id": enterprise.pk,
+        },
     )

@@ -38,5 +38,15 @@
     }
   });
   document.addEventListener("DOMContentLoaded", refresh);
+  // Enter in a search-as-you-type box searches at once instead of submitting the whole form.
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key === "Enter" && el.hasAttribute && el.hasAttribute("data-enter-searches")) {
+      event.preventDefault();
+      if (window.htmx) {
+        window.htmx.trigger(el, "search");
+      }
+    }
+  });
   refresh();
 })();

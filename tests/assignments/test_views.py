@@ -276,3 +276,32 @@ def test_the_api_creates_through_the_rules_and_hides_other_areas(client, people,
     assert (
         client.post("/api/v1/assignments/", {}, content_type="application/json").status_code == 403
     )
+
+
+def test_the_form_keeps_the_choices_after_an_error_and_prefills_from_the_enterprise(
+    client, people, cadres, firms
+):
+    for firm in firms.east[:2]:
+        assignment_create(actor=people.office, cadre=cadres.deputy, enterprise=firm)
+    client.force_login(people.office)
+    response = client.post(
+        reverse("assignments:create"),
+        {
+            "cadre": cadres.deputy.pk,
+            "target_kind": "enterprise",
+            "enterprise": firms.east[2].pk,
+            "start_date": "2026-03-01",
+            "mode": AssignmentMode.ONE_TO_ONE,
+        },
+    )
+    html = response.content.decode()
+    assert f'<option value="{cadres.deputy.pk}" selected>' in html
+    assert f'<option value="{firms.east[2].pk}" selected>' in html
+    # The enterprise page's button opens the form with that enterprise chosen.
+    html = client.get(
+        reverse("assignments:create"), {"enterprise": firms.east[3].pk}
+    ).content.decode()
+    assert f'<option value="{firms.east[3].pk}" selected>' in html
+    # An id from outside the area is not shown.
+    html = client.get(reverse("assignments:create"), {"enterprise": 999999}).content.decode()
+    assert 'value="999999"' not in html
