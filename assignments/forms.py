@@ -58,7 +58,8 @@ class AssignmentFilterForm(forms.Form):
                 return [
                     (str(pk), "\u3000" * (lvl - 1) + n, str(pk) == selected) for pk, n, lvl in rows
                 ]
-            return [(str(o.pk), str(o), str(o.pk) == selected) for o in field.queryset]
+            rows = field.queryset.values_list("pk", "name")
+            return [(str(pk), name, str(pk) == selected) for pk, name in rows]
         return [(str(v), str(label), str(v) == selected) for v, label in field.choices]
 
 

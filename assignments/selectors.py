@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from enterprises.models import Enterprise, EnterpriseCategory, KeyProject, LiaisonPerson
 from enterprises.permissions import enterprises_for_user, projects_for_user
 from org.models import Cadre, Department, Rank, Region
-from org.scoping import region_q, regions_for_user, sees_everything
+from org.scoping import regions_for_user, sees_everything, spans_whole_tree
 
 from .models import Assignment
 from .permissions import assignments_for_user
@@ -26,8 +27,13 @@ def assignment_list(
     kind: str = "",
     status: str = "active",
 ) -> QuerySet[Assignment]:
-    qs = assignments_for_user(user).select_related(
-        "cadre__rank", "cadre__department", "enterprise__region__parent", "project__region"
+    # Few joins: with the regions, ranks and departments joined the query had eleven relations
+    # and PostgreSQL spent 20 ms planning it for 5 ms of work. Ranks and departments come in
+    # two small prefetch queries; the list names regions from region_labels().
+    qs = (
+        assignments_for_user(user)
+        .select_related("cadre", "enterprise", "project")
+        .prefetch_related("cadre__rank", "cadre__department")
     )
     if status == "active":
         qs = qs.filter(ended_on__isnull=True)
@@ -48,16 +54,31 @@ def assignment_list(
     if rank is not None:
         qs = qs.filter(cadre__rank=rank)
     if category:
-        qs = qs.filter(enterprise__category=category)
+        qs = qs.filter(enterprise_id__in=Enterprise.objects.filter(category=category).values("pk"))
     q = (q or "").strip()
     if q:
+        # Semi-joins on each table searched: PostgreSQL evaluates each once, where OR-ing
+        # LIKEs across three outer joins tested every link against every pattern.
         qs = qs.filter(
-            Q(cadre__name__contains=q)
-            | Q(enterprise__name__contains=q)
-            | Q(project__name__contains=q)
-            | Q(enterprise__credit_code__startswith=q.upper())
+            Q(cadre_id__in=Cadre.objects.filter(name__contains=q).values("pk"))
+            | Q(
+                enterprise_id__in=Enterprise.objects.filter(
+                    Q(name__contains=q) | Q(credit_code__startswith=q.upper())
+                ).values("pk")
+            )
+            | Q(project_id__in=KeyProject.objects.filter(name__contains=q).values("pk"))
         )
     return qs.order_by("-start_date", "-pk")
+
+
+def region_labels(*, user) -> dict[int, str]:
+    """ "County · town" (or the name) of every region the user sees, from one small query."""
+    rows = list(regions_for_user(user).values_list("pk", "name", "level", "parent_id"))
+    names = {pk: name for pk, name, _level, _parent in rows}
+    return {
+        pk: f"{names[parent]} · {name}" if level > 2 and parent in names else name
+        for pk, name, level, parent in rows
+    }
 
 
 def my_assignments(*, user) -> list[Assignment]:
@@ -187,19 +208,7 @@ def coverage_for_user(user) -> Coverage:
 
     # Cadres: one row per cadre with its active link counts, classified against the quota.
     book = RuleBook(actor=user)
-    # One row per cadre with its active link counts, folded (in C, by Counter) into groups of
-    # equal (region, rank, department, counts): a few thousand groups instead of 15,000 rows.
-    active = Q(assignments__ended_on__isnull=True)
-    cadre_rows = Counter(
-        Cadre.objects.filter(is_active=True)
-        .filter(region_q(user))
-        .annotate(
-            n_ent=Count("assignments", filter=active & Q(assignments__enterprise__isnull=False)),
-            n_proj=Count("assignments", filter=active & Q(assignments__project__isnull=False)),
-        )
-        .values_list("region_id", "rank_id", "department_id", "department__kind", "n_ent", "n_proj")
-        .order_by()
-    )
+    cadre_rows = _cadre_groups(user, list(regions))
     ranks = {r.pk: r for r in Rank.objects.all()}
     departments = dict(
         Department.objects.filter(region_id__in=list(regions)).values_list("pk", "name")
@@ -207,7 +216,7 @@ def coverage_for_user(user) -> Coverage:
     by_cadre_region: dict[int, CadreRow] = {}
     by_department: dict[int | None, CadreRow] = {}
     by_rank: dict[int, CadreRow] = {}
-    for (region_id, rank_id, department_id, kind, n_ent, n_proj), count in cadre_rows.items():
+    for region_id, rank_id, department_id, kind, n_ent, n_proj, count in cadre_rows:
         rule = book.rules.get((rank_id, kind or "")) or book.rules.get((rank_id, ""))
         under, over = _quota_state(rule, n_ent, n_proj)
         g = group(region_id)
@@ -232,6 +241,42 @@ def coverage_for_user(user) -> Coverage:
         by_rank[pk] for pk in sorted(by_rank, key=lambda pk: ranks[pk].order)
     ]
     return coverage
+
+
+_CADRE_GROUPS_SQL = """
+    SELECT c.region_id, c.rank_id, c.department_id, d.kind,
+           COALESCE(a.n_ent, 0), COALESCE(a.n_proj, 0), COUNT(*)
+    FROM org_cadre c
+    LEFT JOIN org_department d ON d.id = c.department_id
+    LEFT JOIN (
+        SELECT cadre_id,
+               SUM(CASE WHEN enterprise_id IS NOT NULL THEN 1 ELSE 0 END) AS n_ent,
+               SUM(CASE WHEN project_id IS NOT NULL THEN 1 ELSE 0 END) AS n_proj
+        FROM assignments_assignment
+        WHERE ended_on IS NULL
+        GROUP BY cadre_id
+    ) a ON a.cadre_id = c.id
+    WHERE c.is_active {scope}
+    GROUP BY c.region_id, c.rank_id, c.department_id, d.kind, COALESCE(a.n_ent, 0),
+             COALESCE(a.n_proj, 0)
+"""
+
+
+def _cadre_groups(user, region_ids: list[int]) -> list[tuple]:
+    """Active cadres grouped by (region, rank, department, kind, active enterprise links,
+    active project links) with the number of cadres in each group: about 2,400 rows at the
+    Weifang scale instead of 15,000. Raw SQL because the ORM cannot group by the result of
+    an aggregate (the per-cadre counts); every value is a bound parameter."""
+    params: list = []
+    scope = ""
+    if not (sees_everything(user) or spans_whole_tree(user)):
+        if not region_ids:
+            return []
+        scope = f"AND c.region_id IN ({', '.join(['%s'] * len(region_ids))})"
+        params = region_ids
+    with connection.cursor() as cursor:
+        cursor.execute(_CADRE_GROUPS_SQL.format(scope=scope), params)  # noqa: S608 - placeholders only
+        return cursor.fetchall()
 
 
 def _quota_state(rule, n_ent: int, n_proj: int) -> tuple[int, int]:

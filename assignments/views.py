@@ -28,6 +28,7 @@ from .selectors import (
     cadres_serving,
     coverage_for_user,
     my_assignments,
+    region_labels,
     uncovered_enterprises,
 )
 from .services import (
@@ -41,6 +42,24 @@ from .services import (
 )
 
 SEARCH_LIMIT = 20
+# What a row of the list shows (the export reads whole rows).
+LIST_FIELDS = [
+    "start_date",
+    "term_end",
+    "ended_on",
+    "mode",
+    "is_primary",
+    "cadre__name",
+    "cadre__rank__name",
+    "cadre__department__name",
+    "enterprise__name",
+    "enterprise__region__name",
+    "enterprise__region__level",
+    "enterprise__region__parent__name",
+    "project__name",
+    "project__level",
+    "project__region__name",
+]
 
 
 def _require_list_access(user):
@@ -73,6 +92,7 @@ def assignment_list_view(request):
                 for name in ("region", "department", "rank", "category", "kind", "status")
             },
             "page": page,
+            "regions": region_labels(user=request.user),
             "querystring": query.urlencode(),
             "can_manage": can_manage_assignments(request.user),
         },

@@ -200,7 +200,8 @@ def test_list_filters_and_paginates_in_constant_queries(
     assignment_create(actor=people.office, cadre=cadres.ting, project=projects[0])
     client.force_login(people.office)
     url = reverse("assignments:list")
-    with django_assert_max_num_queries(15):
+    client.get(reverse("home"))  # the first request after log-in also renews the session
+    with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.context["page"].paginator.count == 3
     assert client.get(url, {"kind": "project"}).context["page"].paginator.count == 1
