@@ -2,6 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Enterprise, EnterpriseTag, KeyProject, LiaisonPerson
+from .permissions import enterprises_for_user, projects_for_user
+
+
+class ScopedAdminMixin:
+    """The admin lists only what the staff member's region allows (superusers see all), through
+    the same permission functions as the portal's pages."""
+
+    def get_queryset(self, request):
+        return self.scope(request.user, super().get_queryset(request))
 
 
 class LiaisonPersonInline(admin.TabularInline):
@@ -18,7 +27,11 @@ class EnterpriseTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    @staticmethod
+    def scope(user, queryset):
+        return queryset.filter(pk__in=enterprises_for_user(user).values("pk"))
+
     list_display = [
         "name",
         "credit_code",
@@ -44,7 +57,11 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LiaisonPerson)
-class LiaisonPersonAdmin(SimpleHistoryAdmin):
+class LiaisonPersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    @staticmethod
+    def scope(user, queryset):
+        return queryset.filter(enterprise__in=enterprises_for_user(user).values("pk"))
+
     list_display = ["name", "enterprise", "slot", "phone", "user", "is_active"]
     list_filter = ["is_active", "slot"]
     search_fields = ["name", "phone", "enterprise__name", "enterprise__credit_code"]
@@ -53,7 +70,11 @@ class LiaisonPersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyProject)
-class KeyProjectAdmin(SimpleHistoryAdmin):
+class KeyProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    @staticmethod
+    def scope(user, queryset):
+        return queryset.filter(pk__in=projects_for_user(user).values("pk"))
+
     list_display = ["name", "code", "level", "region", "owner", "stage", "is_active"]
     list_filter = ["level", "stage", "is_active", "region__level"]
     search_fields = ["name", "code", "owner__name"]

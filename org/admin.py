@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Cadre, CalendarDay, Department, Rank, Region, User
+from .scoping import region_q
 
 
 @admin.register(Region)
@@ -21,6 +22,9 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(region_q(request.user))
+
     list_display = ["name", "region", "kind", "phone", "is_active"]
     list_filter = ["kind", "is_active", "region__level"]
     search_fields = ["name", "region__name"]
@@ -53,6 +57,9 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Cadre)
 class CadreAdmin(SimpleHistoryAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(region_q(request.user))
+
     list_display = ["name", "rank", "department", "region", "phone", "is_active"]
     list_filter = ["rank", "is_active", "region__level"]
     search_fields = ["name", "phone", "user__username", "department__name"]

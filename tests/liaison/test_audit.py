@@ -76,3 +76,20 @@ def test_the_database_refuses_a_restriction_without_reason(companies):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Enterprise.objects.filter(pk=companies.east.pk).update(integrity_restricted=True)
+
+
+def test_the_admin_lists_only_the_staff_members_area(client, people, companies, regions):
+    east_admin = people.east_office
+    east_admin.is_staff = True
+    east_admin.save()
+    from django.contrib.auth.models import Permission
+
+    east_admin.user_permissions.add(*Permission.objects.filter(codename__in=["view_enterprise"]))
+    client.force_login(east_admin)
+    response = client.get(reverse("admin:enterprises_enterprise_changelist"))
+    assert response.status_code == 200
+    shown = {e.name for e in response.context["cl"].result_list}
+    assert shown == {companies.east.name}
+    url = reverse("admin:enterprises_enterprise_change", args=[companies.west.pk])
+    # Django answers a record outside the queryset like a missing one: back to the list.
+    assert client.get(url).status_code == 302
