@@ -126,7 +126,9 @@ def assignment_create_view(request):
     }
     if "project" in initial:
         initial["target_kind"] = "project"
-    form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
+    form = AssignmentForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -178,7 +180,7 @@ def assignment_end_view(request, pk: int):
         raise Http404
     if not can_end_assignment(request.user, assignment):
         raise PermissionDenied
-    form = AssignmentEndForm(request.POST or None)
+    form = AssignmentEndForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -208,7 +210,10 @@ def assignment_import_view(request):
     if not can_manage_assignments(request.user):
         raise PermissionDenied
     result = None
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    form = SpreadsheetUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = assignments_import(

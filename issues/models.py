@@ -153,6 +153,7 @@ class Ticket(models.Model):
     rating_comment = models.TextField(_("comment on the handling"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The escalation sweep remembers what it already did, so that it never repeats itself.
+    ack_notified = models.BooleanField(default=False, editable=False)
     due_soon_notified = models.BooleanField(default=False, editable=False)
     overdue_notified = models.BooleanField(default=False, editable=False)
     supervised_at = models.DateTimeField(_("supervision notice sent"), null=True, blank=True)
@@ -214,3 +215,27 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.from_state}→{self.to_state}"
+
+
+class SupervisionNotice(models.Model):
+    """A supervision notice (督办单) raised on an overdue ticket, by the sweep or the office."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="supervisions")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    overdue_working_days = models.PositiveSmallIntegerField(_("overdue (working days)"))
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.created_at:%Y-%m-%d}"

@@ -242,3 +242,48 @@ def apply_transition(
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return locked
+
+
+def apply_bulk(
+    ticket_ids, *, action: str, note: str = "", changes: dict | None = None
+) -> list[int]:
+    """Apply a system action to many tickets at once (the sweep): one UPDATE per source state
+    the transition table allows for `action` by the system, and one INSERT of history rows.
+    Tickets whose state no longer allows it (another user acted meanwhile) are left alone,
+    and rows locked by a user's transaction are skipped until the next run. Returns the ids
+    changed."""
+    from .models import Ticket, TicketEvent
+
+    now = timezone.now()
+    changed: list[int] = []
+    events = []
+    with transaction.atomic():
+        for transition in TRANSITIONS:
+            if transition.action != action or Actor.SYSTEM not in transition.actors:
+                continue
+            ids = list(
+                Ticket.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=ticket_ids, state=transition.source)
+                .values_list("pk", flat=True)
+            )
+            if not ids:
+                continue
+            Ticket.objects.filter(pk__in=ids).update(
+                state=transition.target, updated_at=now, **(changes or {})
+            )
+            events += [
+                TicketEvent(
+                    ticket_id=pk,
+                    action=action,
+                    from_state=transition.source,
+                    to_state=transition.target,
+                    actor=None,
+                    actor_role=Actor.SYSTEM,
+                    note=note,
+                    created_at=now,
+                )
+                for pk in ids
+            ]
+            changed += ids
+        TicketEvent.objects.bulk_create(events, batch_size=1000)
+    return changed

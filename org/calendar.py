@@ -52,6 +52,18 @@ class Calendar:
                 remaining -= 1
         return day
 
+    def subtract(self, start: datetime.date, working_days: int) -> datetime.date:
+        """The working day `working_days` working days before `start`."""
+        day = start
+        remaining = working_days
+        while remaining > 0:
+            day -= datetime.timedelta(days=1)
+            if day < self.start:
+                raise ValueError("before the calendar range read")
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
     def between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
         count, day = 0, start

@@ -265,5 +265,12 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+
+# Supervision of problem tickets (the escalation sweep): a supervision notice when a ticket is
+# overdue by this many working days, automatic escalation to the special group this many
+# working days after that, and a replied ticket closes unrated after this many days.
+SUPERVISE_AFTER_WORKING_DAYS = env_int("SUPERVISE_AFTER_WORKING_DAYS", 2)
+ESCALATE_AFTER_WORKING_DAYS = env_int("ESCALATE_AFTER_WORKING_DAYS", 3)
+RATING_WINDOW_DAYS = env_int("RATING_WINDOW_DAYS", 7)
 AXES_VERBOSE = False
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -14,3 +14,7 @@ AXES_ENABLED = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# The tests that run a real worker read task results back through Redis.
+if REDIS_URL:  # noqa: F405
+    CELERY_RESULT_BACKEND = REDIS_URL  # noqa: F405

@@ -34,10 +34,9 @@ def celery_worker_on_redis(transactional_db):
 
     app.conf.broker_url = settings.REDIS_URL
     app.conf.task_always_eager = False
-    app.conf.result_backend = settings.REDIS_URL
+    assert app.conf.result_backend == settings.REDIS_URL  # test settings read results there
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
-    app.conf.result_backend = settings.CELERY_RESULT_BACKEND
 
 
 def test_the_worker_clears_expired_sessions(celery_worker_on_redis):
@@ -64,3 +63,18 @@ def test_beat_schedule_is_in_the_database():
 
     task = PeriodicTask.objects.get(task="org.tasks.clear_expired_sessions")
     assert task.enabled and task.crontab is not None
+
+
+def test_the_worker_runs_the_escalation_sweep(celery_worker_on_redis):
+    from issues.tasks import escalation_sweep
+
+    counts = escalation_sweep.delay().get(timeout=30)
+    assert counts == {}  # nothing to do on an empty database, and no error
+
+
+@pytest.mark.django_db
+def test_the_sweep_is_scheduled_every_15_minutes():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="issues.tasks.escalation_sweep")
+    assert (task.interval.every, task.interval.period) == (15, "minutes")

@@ -1,0 +1,233 @@
+"""The escalation sweep (督办): run by Celery beat every 15 minutes.
+
+Set-based and idempotent: each step selects the tickets that newly meet its condition (a flag
+or a timestamp on the ticket says what was already done), handles them in bounded batches with
+one query per batch for the rows, one for the recipients, one INSERT of notices and one UPDATE
+— so its cost grows with the rows it changes, never with the number of tickets, and a second
+run the same day changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import fan_out, notify_many
+from org.calendar import Calendar
+from org.models import User
+from org.roles import Role
+
+from .models import SupervisionNotice, Ticket
+from .workflow import CLOCK_STATES, Action, State, apply_bulk
+
+BATCH = 1000
+ROW_FIELDS = ("pk", "number", "title", "lead_department_id", "due_date", "enterprise__region__path")
+
+
+@dataclass
+class SweepResult:
+    counts: dict = field(default_factory=dict)
+
+    def add(self, step: str, n: int) -> None:
+        self.counts[step] = self.counts.get(step, 0) + n
+
+
+def _batches(queryset):
+    """Rows of a step, a batch at a time; each batch is marked done before the next is read,
+    so the same filter moves on by itself."""
+    while True:
+        rows = list(queryset.order_by("pk").values_list(*ROW_FIELDS)[:BATCH])
+        if not rows:
+            return
+        yield rows
+
+
+def _department_users(department_ids, *, heads_only=False):
+    users = User.objects.filter(
+        department_id__in=set(department_ids), is_active=True, groups__name=Role.DEPARTMENT
+    )
+    if heads_only:
+        users = users.filter(is_department_head=True)
+    by_department: dict[int, list[int]] = {}
+    for pk, department_id in users.values_list("pk", "department_id"):
+        by_department.setdefault(department_id, []).append(pk)
+    return by_department
+
+
+def _office_users():
+    """(user id, region path) of the liaison offices: a ticket goes to those above it."""
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE)
+        .exclude(region=None)
+        .values_list("pk", "region__path")
+    )
+
+
+def _messages(rows, recipients_for, *, kind, title, body):
+    messages = []
+    for row in rows:
+        pk, number, subject, _department, due, _path = row
+        for user_id in recipients_for(row):
+            messages.append(
+                {
+                    "recipient_id": user_id,
+                    "kind": kind,
+                    "title": title % {"number": number, "title": subject},
+                    "body": body % {"due": due},
+                    "url": f"/issues/{pk}/",
+                }
+            )
+    return messages
+
+
+def _notify(rows, recipients_for, **text) -> None:
+    """In-app notices, then e-mail digests and one message per department's group bot."""
+    messages = _messages(rows, recipients_for, **text)
+    notify_many(messages)
+    digests: dict[int, list[str]] = {}
+    for row in rows:
+        if row[3]:
+            digests.setdefault(row[3], []).append(
+                text["title"] % {"number": row[1], "title": row[2]}
+            )
+    fan_out(messages, department_texts={d: "\n".join(lines) for d, lines in digests.items()})
+
+
+def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendar = Calendar.around(today, 60)
+    result = SweepResult()
+    clock = Q(state__in=list(CLOCK_STATES), paused_since__isnull=True, due_date__isnull=False)
+
+    # 1. Not acknowledged in time: remind the department.
+    late_ack = Ticket.objects.filter(
+        state=State.ASSIGNED, acknowledge_by__lt=today, ack_notified=False
+    )
+    for rows in _batches(late_ack):
+        users = _department_users(r[3] for r in rows)
+        _notify(
+            rows,
+            lambda r, users=users: users.get(r[3], []),
+            kind="ticket.ack_late",
+            title=_("Please acknowledge %(number)s: %(title)s"),
+            body=_("The assignment slip has not been acknowledged; due %(due)s."),
+        )
+        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(ack_notified=True)
+        result.add("acknowledge_reminders", len(rows))
+
+    # 2. Due within one working day.
+    soon = calendar.add(today, 1)
+    due_soon = Ticket.objects.filter(
+        clock, due_date__gte=today, due_date__lte=soon, due_soon_notified=False
+    )
+    for rows in _batches(due_soon):
+        users = _department_users(r[3] for r in rows)
+        _notify(
+            rows,
+            lambda r, users=users: users.get(r[3], []),
+            kind="ticket.due_soon",
+            title=_("%(number)s is due soon: %(title)s"),
+            body=_("Due %(due)s."),
+        )
+        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(due_soon_notified=True)
+        result.add("due_soon", len(rows))
+
+    # 3. Overdue.
+    overdue = Ticket.objects.filter(clock, due_date__lt=today, overdue_notified=False)
+    for rows in _batches(overdue):
+        users = _department_users(r[3] for r in rows)
+        _notify(
+            rows,
+            lambda r, users=users: users.get(r[3], []),
+            kind="ticket.overdue",
+            title=_("%(number)s is overdue: %(title)s"),
+            body=_("It was due %(due)s."),
+        )
+        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(
+            overdue_notified=True, due_soon_notified=True
+        )
+        result.add("overdue", len(rows))
+
+    # 4. Overdue by the margin: a supervision notice to the department head and the office.
+    margin = settings.SUPERVISE_AFTER_WORKING_DAYS
+    supervise_by = calendar.subtract(today, margin)
+    to_supervise = Ticket.objects.filter(clock, due_date__lt=supervise_by, supervised_at=None)
+    offices = None
+    for rows in _batches(to_supervise):
+        offices = offices if offices is not None else _office_users()
+        heads = _department_users((r[3] for r in rows), heads_only=True)
+
+        def recipients(row, heads=heads, offices=offices):
+            above = [pk for pk, path in offices if row[5].startswith(path)]
+            return heads.get(row[3], []) + above
+
+        SupervisionNotice.objects.bulk_create(
+            [
+                SupervisionNotice(
+                    ticket_id=r[0],
+                    department_id=r[3],
+                    due_date=r[4],
+                    overdue_working_days=calendar.between(r[4], today),
+                )
+                for r in rows
+            ]
+        )
+        _notify(
+            rows,
+            recipients,
+            kind="ticket.supervision",
+            title=_("Supervision notice: %(number)s %(title)s"),
+            body=_("Overdue since %(due)s: the liaison office supervises its handling."),
+        )
+        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(supervised_at=now)
+        result.add("supervised", len(rows))
+
+    # 5. Still overdue a further margin after supervision: up to the special group.
+    escalate_by = calendar.subtract(supervise_by, settings.ESCALATE_AFTER_WORKING_DAYS)
+    to_escalate = Ticket.objects.filter(
+        state__in=[State.ASSIGNED, State.IN_PROGRESS],
+        paused_since__isnull=True,
+        due_date__lt=escalate_by,
+        supervised_at__isnull=False,
+    )
+    for rows in _batches(to_escalate):
+        changed = apply_bulk(
+            [r[0] for r in rows],
+            action=Action.ESCALATE,
+            note=_("Escalated automatically: overdue after the supervision notice."),
+        )
+        offices = offices if offices is not None else _office_users()
+        _notify(
+            [r for r in rows if r[0] in set(changed)],
+            lambda row, offices=offices: [pk for pk, path in offices if row[5].startswith(path)],
+            kind="ticket.escalated",
+            title=_("%(number)s went to the special group: %(title)s"),
+            body=_("Overdue since %(due)s and still unresolved after supervision."),
+        )
+        result.add("escalated", len(changed))
+        if len(changed) < len(rows):  # rows locked by users: leave them to the next run
+            break
+
+    # 6. Replied and unrated for the rating window: closed as "no response".
+    window = now - datetime.timedelta(days=settings.RATING_WINDOW_DAYS)
+    unrated = Ticket.objects.filter(state=State.REPLIED, replied_at__lt=window)
+    while True:
+        ids = list(unrated.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        changed = apply_bulk(
+            ids,
+            action=Action.EXPIRE,
+            note=_("No rating within the rating window."),
+            changes={"closed_at": now},
+        )
+        result.add("closed_unrated", len(changed))
+        if len(changed) < len(ids):
+            break
+    return result

@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .models import ChannelPreference
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ChannelPreference
+        fields = ["email"]
+        labels = {"email": gettext_lazy("Also send my notices by e-mail")}
+
+
+@login_required
+@require_GET
+def badge(request):
+    """The bell's unread count, fetched by htmx after the page: pages pay no query for it."""
+    unread = request.user.notifications.filter(read_at__isnull=True).count()
+    return render(request, "notifications/_badge.html", {"unread": unread})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "querystring": ""})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    """Mark one notice (id=…) or all of them read; only ever the user's own."""
+    notes = request.user.notifications.filter(read_at__isnull=True)
+    if request.POST.get("id", "").isdigit():
+        notes = notes.filter(pk=int(request.POST["id"]))
+    notes.update(read_at=timezone.now())
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    preference, _created = ChannelPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -1,0 +1,151 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from issues.models import Category, Source, SupervisionNotice, Ticket, TicketEvent
+from issues.services import ticket_acknowledge, ticket_assign, ticket_reply, ticket_submit
+from issues.sweep import sweep
+from issues.workflow import State
+from notifications.models import Notification
+from tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(y, m, d, hour=9):
+    return datetime.datetime(y, m, d, hour, tzinfo=TZ)
+
+
+@pytest.fixture
+def land(regions):
+    return DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+
+
+@pytest.fixture
+def staff(land, regions):
+    return {
+        "handler": UserFactory(
+            username="handler", roles=["department"], region=regions.city, department=land
+        ),
+        "head": UserFactory(
+            username="head",
+            roles=["department"],
+            region=regions.city,
+            department=land,
+            is_department_head=True,
+        ),
+    }
+
+
+def new_ticket(people, companies, land, *, urgency="normal"):
+    ticket = ticket_submit(
+        actor=people.east_enterprise,
+        enterprise=companies.east,
+        category=Category.objects.get(code="land"),
+        title="用地",
+        description="指标",
+        source=Source.ENTERPRISE,
+        urgency=urgency,
+    )
+    return ticket_assign(actor=people.office, ticket=ticket, department=land)
+
+
+def kinds(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_the_sweep_reminds_warns_supervises_and_escalates_on_time(people, companies, land, staff):
+    # Assigned Monday 2 March 2026 with 3 working days (urgent): acknowledge by Tuesday 3,
+    # due Thursday 5 March.
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        ticket = new_ticket(people, companies, land, urgency="urgent")
+        assert ticket.due_date == datetime.date(2026, 3, 5)
+        assert sweep().counts == {}
+
+        clock.move_to(at(2026, 3, 4))  # Wednesday: not acknowledged, and due tomorrow
+        assert sweep().counts == {"acknowledge_reminders": 1, "due_soon": 1}
+        assert kinds(staff["handler"]) == ["ticket.ack_late", "ticket.due_soon"]
+        ticket_acknowledge(actor=staff["handler"], ticket=ticket)
+
+        clock.move_to(at(2026, 3, 6))  # Friday: overdue
+        assert sweep().counts == {"overdue": 1}
+
+        clock.move_to(at(2026, 3, 9))  # Monday: 2 working days late, not yet the margin
+        assert sweep().counts == {}
+        clock.move_to(at(2026, 3, 10))  # Tuesday: due 5th + 2 working days < today
+        assert sweep().counts == {"supervised": 1}
+        notice = SupervisionNotice.objects.get(ticket=ticket)
+        assert notice.department == land and notice.overdue_working_days == 3
+        assert "ticket.supervision" in kinds(staff["head"])
+        assert "ticket.supervision" in kinds(people.office)
+        assert "ticket.supervision" not in kinds(staff["handler"])
+
+        clock.move_to(at(2026, 3, 13))  # Friday: still overdue three working days later
+        assert sweep().counts == {"escalated": 1}
+        ticket.refresh_from_db()
+        assert ticket.state == State.ESCALATED
+        event = ticket.events.latest("created_at")
+        assert (event.from_state, event.to_state, event.actor, event.actor_role) == (
+            "in_progress",
+            "escalated",
+            None,
+            "system",
+        )
+
+
+def test_a_second_run_changes_nothing(people, companies, land, staff):
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        for _ in range(3):
+            new_ticket(people, companies, land, urgency="urgent")
+        clock.move_to(at(2026, 3, 20))
+        first = sweep().counts
+        assert first["supervised"] == 3 and first["overdue"] == 3
+        notes, events = Notification.objects.count(), TicketEvent.objects.count()
+        states = dict(Ticket.objects.values_list("pk", "state"))
+        assert sweep().counts == {}
+        assert Notification.objects.count() == notes
+        assert TicketEvent.objects.count() == events
+        assert dict(Ticket.objects.values_list("pk", "state")) == states
+
+
+def test_the_query_count_does_not_grow_with_the_tickets(people, companies, land, staff):
+    def run_with(n):
+        Ticket.objects.all().delete()
+        with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+            for _ in range(n):
+                new_ticket(people, companies, land, urgency="urgent")
+            clock.move_to(at(2026, 3, 20))
+            with CaptureQueriesContext(connection) as ctx:
+                counts = sweep().counts
+        assert counts["overdue"] == n
+        return len(ctx.captured_queries)
+
+    assert run_with(2) == run_with(25)
+
+
+def test_paused_tickets_are_not_overdue(people, companies, land, staff):
+    from issues.services import ticket_request_info
+
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        ticket = new_ticket(people, companies, land, urgency="urgent")
+        ticket = ticket_acknowledge(actor=staff["handler"], ticket=ticket)
+        ticket_request_info(actor=staff["handler"], ticket=ticket, question="补充材料")
+        clock.move_to(at(2026, 3, 20))
+        assert sweep().counts == {}
+
+
+def test_unrated_replies_close_after_seven_days(people, companies, land, staff):
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        ticket = new_ticket(people, companies, land)
+        ticket = ticket_acknowledge(actor=staff["handler"], ticket=ticket)
+        ticket_reply(actor=staff["handler"], ticket=ticket, outcome="已办")
+        clock.move_to(at(2026, 3, 8))
+        assert "closed_unrated" not in sweep().counts
+        clock.move_to(at(2026, 3, 10))
+        assert sweep().counts == {"closed_unrated": 1}
+    ticket.refresh_from_db()
+    assert ticket.state == State.CLOSED and ticket.rating is None and ticket.closed_at
