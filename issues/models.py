@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, KeyProject
@@ -157,7 +158,8 @@ class Ticket(models.Model):
     due_soon_notified = models.BooleanField(default=False, editable=False)
     overdue_notified = models.BooleanField(default=False, editable=False)
     supervised_at = models.DateTimeField(_("supervision notice sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    # A default rather than auto_now_add, so that imported and seeded tickets keep their date.
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -188,13 +188,17 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(supervised_at=now)
         result.add("supervised", len(rows))
 
-    # 5. Still overdue a further margin after supervision: up to the special group.
-    escalate_by = calendar.subtract(supervise_by, settings.ESCALATE_AFTER_WORKING_DAYS)
+    # 5. Still unresolved a further margin after the supervision notice (counted from the
+    #    notice, so that a department always has that long to act on it): to the group.
+    noticed_before = datetime.datetime.combine(
+        calendar.subtract(today, settings.ESCALATE_AFTER_WORKING_DAYS) + datetime.timedelta(days=1),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
     to_escalate = Ticket.objects.filter(
         state__in=[State.ASSIGNED, State.IN_PROGRESS],
         paused_since__isnull=True,
-        due_date__lt=escalate_by,
-        supervised_at__isnull=False,
+        supervised_at__lt=noticed_before,
     )
     for rows in _batches(to_escalate):
         changed = apply_bulk(

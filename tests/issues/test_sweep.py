@@ -84,7 +84,9 @@ def test_the_sweep_reminds_warns_supervises_and_escalates_on_time(people, compan
         assert "ticket.supervision" in kinds(people.office)
         assert "ticket.supervision" not in kinds(staff["handler"])
 
-        clock.move_to(at(2026, 3, 13))  # Friday: still overdue three working days later
+        clock.move_to(at(2026, 3, 12))  # Thursday: two working days after the notice
+        assert sweep().counts == {}
+        clock.move_to(at(2026, 3, 13))  # Friday: three working days after it
         assert sweep().counts == {"escalated": 1}
         ticket.refresh_from_db()
         assert ticket.state == State.ESCALATED

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from assignments import demo as assignment_demo
 from enterprises import demo as enterprise_demo
+from issues import demo as issue_demo
 from org import demo as org_demo
 from org.models import Region
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                 rng, cover=0.9 if scale == "demo" else 1.0, demo_user=accounts["cadre"]
             )
             self.stdout.write(f"  {links} assignments: {time.monotonic() - started:.1f}s")
+            total, overdue = (300, 12) if scale == "demo" else (150_000, 5_000)
+            issue_demo.seed_tickets(rng, total=total, overdue=overdue)
+            self.stdout.write(f"  {total} tickets: {time.monotonic() - started:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded the {scale} scale in {time.monotonic() - started:.1f}s (seed {seed})."
