@@ -87,6 +87,13 @@ def seed_assignments(rng: random.Random, *, cover: float = 1.0, demo_user=None) 
                 link(demo, enterprise_id=enterprise_id)
                 taken_enterprises.add(enterprise_id)
 
+    # Key projects first: there are few of them and each should have its cadre.
+    for project_id, region_id in KeyProject.objects.order_by("pk").values_list("pk", "region_id"):
+        if project_id in taken_projects:
+            continue
+        cadre = pick(region_id, 1)
+        if cadre is not None:
+            link(cadre, project_id=project_id)
     enterprises = list(Enterprise.objects.order_by("pk").values_list("pk", "region_id"))
     rng.shuffle(enterprises)
     for enterprise_id, region_id in enterprises[: int(len(enterprises) * cover)]:
@@ -95,11 +102,5 @@ def seed_assignments(rng: random.Random, *, cover: float = 1.0, demo_user=None) 
         cadre = pick(region_id, 0)
         if cadre is not None:
             link(cadre, enterprise_id=enterprise_id)
-    for project_id, region_id in KeyProject.objects.order_by("pk").values_list("pk", "region_id"):
-        if project_id in taken_projects:
-            continue
-        cadre = pick(region_id, 1)
-        if cadre is not None:
-            link(cadre, project_id=project_id)
     Assignment.objects.bulk_create(links, batch_size=5000)
     return len(links)
