@@ -31,3 +31,43 @@ def escalation_sweep(client):
             pass
 
     return run
+
+
+@scenario("problem board: office, filtered, page of 50", target_ms=50, max_queries=12)
+def problem_board(client):
+    from django.urls import reverse
+
+    from org.models import User
+
+    client.force_login(User.objects.get(username="office"))
+    url = reverse("issues:list")
+    params = [{}, {"state": "open", "deadline": "overdue"}, {"q": "用地", "state": "closed"}]
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        response = client.get(url, params[state["i"] % len(params)])
+        assert response.status_code == 200
+        return response
+
+    return run
+
+
+@scenario("problem detail with its timeline", target_ms=50, max_queries=15)
+def problem_detail(client):
+    import random
+
+    from django.urls import reverse
+
+    from org.models import User
+
+    client.force_login(User.objects.get(username="office"))
+    ids = list(Ticket.objects.order_by("-pk").values_list("pk", flat=True)[:3000])
+    rng = random.Random(2)  # noqa: S311
+
+    def run():
+        response = client.get(reverse("issues:detail", args=[rng.choice(ids)]))
+        assert response.status_code == 200
+        return response
+
+    return run

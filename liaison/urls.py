@@ -26,6 +26,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("assignments/", include("assignments.urls")),
     path("notifications/", include("notifications.urls")),
+    path("issues/", include("issues.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

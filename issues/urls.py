@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "issues"
+urlpatterns = [
+    path("", views.ticket_list_view, name="list"),
+    path("new/", views.ticket_submit_view, name="create"),
+    path("search/enterprises/", views.enterprise_search_view, name="search-enterprises"),
+    path("<int:pk>/", views.ticket_detail_view, name="detail"),
+    path("<int:pk>/act/", views.ticket_action_view, name="act"),
+    path("<int:pk>/slip/", views.ticket_slip_view, name="slip"),
+]

@@ -1,0 +1,218 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from enterprises.permissions import enterprises_for_user
+from org.roles import Role
+from org.scoping import has_role
+
+from . import services
+from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
+from .models import Source, Ticket
+from .permissions import capacities
+from .selectors import ticket_detail, ticket_list
+from .workflow import Action, InvalidTransition, allowed_actions
+
+SEARCH_LIMIT = 20
+SUBMITTER_ROLES = (Role.ENTERPRISE, Role.CADRE, Role.LIAISON_OFFICE, Role.ADMIN)
+
+
+def can_submit(user) -> bool:
+    """Problems are collected from enterprises, cadres and the office (on a caller's behalf)."""
+    return bool(user.is_superuser or has_role(user, *SUBMITTER_ROLES))
+
+
+def _detail_or_404(request, pk):
+    try:
+        return ticket_detail(user=request.user, pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def ticket_list_view(request):
+    form = TicketFilterForm(request.GET if request.GET else None, user=request.user)
+    kwargs = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    queryset = ticket_list(user=request.user, **{k: v for k, v in kwargs.items() if v})
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "issues/list.html",
+        {
+            "form": form,
+            "options": {
+                n: form.options(n)
+                for n in ("state", "category", "region", "department", "source", "deadline")
+            },
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_submit": can_submit(request.user),
+        },
+    )
+
+
+def _source_for(user) -> str:
+    if has_role(user, Role.ENTERPRISE):
+        return Source.ENTERPRISE
+    if has_role(user, Role.CADRE):
+        return Source.CADRE
+    return Source.OFFICE
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_submit_view(request):
+    if not can_submit(request.user) or not enterprises_for_user(request.user).exists():
+        raise PermissionDenied
+    form = TicketSubmitForm(request.POST if request.method == "POST" else None, user=request.user)
+    own = list(form.fields["enterprise"].queryset[:2])
+    if len(own) == 1 and not form.is_bound:
+        form.initial["enterprise"] = own[0].pk
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = services.ticket_submit(
+                    actor=request.user, source=_source_for(request.user), **data
+                )
+            except services.TicketError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Your problem was received as %(number)s.") % {"number": ticket.number},
+                )
+                return redirect("issues:detail", pk=ticket.pk)
+        status = 422
+    return render(
+        request,
+        "issues/form.html",
+        {"form": form, "single_enterprise": own[0] if len(own) == 1 else None},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def enterprise_search_view(request):
+    q = request.GET.get("enterprise_q", "").strip()
+    qs = enterprises_for_user(request.user).filter(is_active=True)
+    if q:
+        qs = qs.filter(name__contains=q) | qs.filter(credit_code__startswith=q.upper())
+    rows = [(e.pk, e.name) for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
+    return render(request, "assignments/_options.html", {"rows": rows})
+
+
+def _detail_context(request, ticket, form=None):
+    can = capacities(request.user, ticket)
+    return {
+        "ticket": ticket,
+        "actions": allowed_actions(ticket.state, can),
+        "Action": Action,
+        "form": form or ActionForm(),
+        "is_office": bool(can & {"office"}),
+    }
+
+
+@login_required
+@require_GET
+def ticket_detail_view(request, pk: int):
+    ticket = _detail_or_404(request, pk)
+    return render(request, "issues/detail.html", _detail_context(request, ticket))
+
+
+@login_required
+@require_GET
+def ticket_slip_view(request, pk: int):
+    """The printable assignment slip (联企服务交办单)."""
+    ticket = _detail_or_404(request, pk)
+    if not ticket.lead_department_id:
+        raise Http404
+    return render(request, "issues/slip.html", {"ticket": ticket})
+
+
+@login_required
+@require_POST
+def ticket_action_view(request, pk: int):
+    ticket = _detail_or_404(request, pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was not filled in correctly."))
+        return render(
+            request, "issues/detail.html", _detail_context(request, ticket, form), status=422
+        )
+    data = form.cleaned_data
+    action = data["action"]
+    note = data.get("note") or ""
+    user = request.user
+    try:
+        if action == Action.ASSIGN:
+            if data.get("department") is None:
+                raise services.TicketError(_("Choose the lead department."))
+            services.ticket_assign(
+                actor=user,
+                ticket=ticket,
+                department=data["department"],
+                co_departments=data.get("co_departments") or [],
+                working_days=data.get("working_days"),
+                note=note,
+            )
+        elif action == Action.ACKNOWLEDGE:
+            services.ticket_acknowledge(actor=user, ticket=ticket, note=note)
+        elif action == Action.RETURN:
+            services.ticket_return(actor=user, ticket=ticket, reason=note)
+        elif action == Action.DECLINE:
+            services.ticket_decline(actor=user, ticket=ticket, reason=note)
+        elif action == Action.MERGE:
+            into = Ticket.objects.filter(number=(data.get("into") or "").strip().upper()).first()
+            if into is None:
+                raise services.TicketError(_("No ticket has that number."))
+            services.ticket_merge(actor=user, ticket=ticket, into=into, note=note)
+        elif action == Action.REQUEST_INFO:
+            services.ticket_request_info(actor=user, ticket=ticket, question=note)
+        elif action == Action.PROVIDE_INFO:
+            services.ticket_provide_info(actor=user, ticket=ticket, answer=note)
+        elif action in (Action.REPLY, Action.SUBMIT_REPLY):
+            services.ticket_reply(actor=user, ticket=ticket, outcome=note)
+        elif action == Action.SIGN_OFF:
+            services.ticket_sign_off(actor=user, ticket=ticket, note=note)
+        elif action == Action.SEND_BACK:
+            services.ticket_send_back(actor=user, ticket=ticket, reason=note)
+        elif action == Action.ESCALATE:
+            services.ticket_escalate(actor=user, ticket=ticket, note=note)
+        elif action in (Action.CONFIRM, Action.REOPEN):
+            if not data.get("rating") or not data.get("satisfied"):
+                raise services.TicketError(
+                    _("Give a rating from 1 to 5 and say whether you are satisfied.")
+                )
+            services.ticket_rate(
+                actor=user,
+                ticket=ticket,
+                rating=data["rating"],
+                satisfied=data["satisfied"] == "yes",
+                comment=note,
+            )
+        elif action == Action.WITHDRAW:
+            services.ticket_withdraw(actor=user, ticket=ticket, reason=note)
+        else:
+            raise services.TicketError(_("This action is not available here."))
+    except (InvalidTransition, services.TicketError) as exc:
+        messages.error(request, str(exc))
+        ticket = _detail_or_404(request, pk)
+        return render(
+            request, "issues/detail.html", _detail_context(request, ticket, form), status=422
+        )
+    messages.success(request, _("Done."))
+    try:
+        return redirect("issues:detail", pk=_detail_or_404(request, pk).pk)
+    except Http404:  # e.g. a department that returned the slip no longer sees the ticket
+        return redirect("issues:list")

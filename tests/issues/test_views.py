@@ -1,0 +1,134 @@
+import pytest
+from django.urls import reverse
+
+from issues.models import Category, Ticket
+from issues.workflow import State
+from tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def land(regions):
+    return DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+
+
+@pytest.fixture
+def handler(land, regions):
+    return UserFactory(
+        username="handler", roles=["department"], region=regions.city, department=land
+    )
+
+
+def submit(client, enterprise, **extra):
+    data = {
+        "enterprise": enterprise.pk,
+        "category": Category.objects.get(code="land").pk,
+        "title": "扩建用地",
+        "description": "缺少用地指标",
+        "urgency": "normal",
+        **extra,
+    }
+    return client.post(reverse("issues:create"), data)
+
+
+def act(client, ticket, action, **data):
+    return client.post(reverse("issues:act", args=[ticket.pk]), {"action": action, **data})
+
+
+def test_the_path_through_the_pages(client, people, companies, land, handler):
+    client.force_login(people.east_enterprise)
+    form = client.get(reverse("issues:create")).content.decode()
+    assert companies.east.name in form  # its only enterprise, chosen for it
+    response = submit(client, companies.east)
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and ticket.source == "enterprise"
+
+    client.force_login(people.office)
+    assert act(client, ticket, "assign").status_code == 422  # no department chosen
+    assert act(client, ticket, "assign", department=land.pk, note="请办理").status_code == 302
+    slip = client.get(reverse("issues:slip", args=[ticket.pk])).content.decode()
+    assert land.name in slip and ticket.number in slip
+
+    client.force_login(handler)
+    assert ticket in client.get(reverse("issues:list")).context["page"].object_list
+    assert act(client, ticket, "reply", note="已办").status_code == 422  # not acknowledged
+    act(client, ticket, "acknowledge")
+    act(client, ticket, "reply", note="已协调解决")
+
+    client.force_login(people.east_enterprise)
+    detail = client.get(reverse("issues:detail", args=[ticket.pk])).content.decode()
+    assert "已协调解决" in detail
+    act(client, ticket, "confirm", rating="5", satisfied="yes", note="满意")
+    ticket.refresh_from_db()
+    assert ticket.state == State.CLOSED and ticket.rating == 5
+    timeline = client.get(reverse("issues:detail", args=[ticket.pk])).context["ticket"].events.all()
+    assert [e.to_state for e in timeline] == [
+        "submitted",
+        "assigned",
+        "in_progress",
+        "replied",
+        "closed",
+    ]
+
+
+def test_bad_input_is_refused_clearly(client, people, companies):
+    client.force_login(people.east_enterprise)
+    response = submit(client, companies.east, title="", description="")
+    assert response.status_code == 422
+    assert {"title", "description"} <= set(response.context["form"].errors)
+    response = submit(client, companies.west)  # not its enterprise
+    assert response.status_code == 422 and "enterprise" in response.context["form"].errors
+    assert not Ticket.objects.exists()
+    client.force_login(people.office)
+    response = client.get(reverse("issues:list"), {"state": "nope", "category": "x"})
+    assert response.status_code == 200 and {"state", "category"} <= set(
+        response.context["form"].errors
+    )
+
+
+ROLES = [
+    "superuser",
+    "admin",
+    "office",
+    "east_office",
+    "cadre",
+    "department",
+    "special_group",
+    "leader",
+    "point",
+    "east_enterprise",
+    "west_enterprise",
+    "no_role",
+]
+SEES = {"superuser", "admin", "office", "east_office", "leader", "east_enterprise"}
+SUBMITS = {
+    "superuser",
+    "admin",
+    "office",
+    "east_office",
+    "cadre",
+    "east_enterprise",
+    "west_enterprise",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, people, companies, role):
+    client.force_login(people.east_enterprise)
+    submit(client, companies.east)
+    ticket = Ticket.objects.get()
+    client.force_login(getattr(people, role))
+    listed = set(client.get(reverse("issues:list")).context["page"].object_list)
+    assert listed == ({ticket} if role in SEES else set())
+    for name in ("issues:detail", "issues:slip"):
+        response = client.get(reverse(name, args=[ticket.pk]))
+        expected = 404 if role not in SEES or name == "issues:slip" else 200
+        assert response.status_code == expected, (name, role)
+    response = act(client, ticket, "decline", note="x")
+    if role in {"superuser", "admin", "office", "east_office"}:
+        assert response.status_code == 302
+    else:
+        assert response.status_code in ({404} if role not in SEES else {422})
+        assert Ticket.objects.get().state == State.SUBMITTED
+    assert client.get(reverse("issues:create")).status_code == (200 if role in SUBMITS else 403)
