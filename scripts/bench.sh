@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=liaison.settings.local
 export DEBUG=0
+export SECRET_KEY="${SECRET_KEY:-bench-only-key-never-deployed-$(hostname)}"
 export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/liaison_bench}"
 export DATABASE_URL="$BENCH_DATABASE_URL"
 .venv/bin/python - <<'PY'

@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 
 DEBUG = False
+SECRET_KEY = "test-only-key-for-the-test-suite-never-deployed-0123456789"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never deployed
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -98,7 +98,8 @@ def test_forms_need_a_csrf_token(people):
 
 
 def run_manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    keep_out = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in keep_out}
     env.update(env_extra)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
@@ -132,3 +133,20 @@ def test_production_refuses_the_default_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_refuses_the_development_key():
+    result = run_manage(
+        "check", env_extra={"DJANGO_SETTINGS_MODULE": "liaison.settings.local", "DEBUG": "0"}
+    )
+    assert result.returncode != 0
+    assert "liaison.E001" in result.stderr
+    ok = run_manage(
+        "check",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "liaison.settings.local",
+            "DEBUG": "0",
+            "SECRET_KEY": "a-real-secret-for-this-check-" + "z" * 30,
+        },
+    )
+    assert ok.returncode == 0, ok.stderr
