@@ -1,0 +1,89 @@
+"""The main flow of a problem ticket in the browser: the enterprise reports it, the office
+assigns it, the department acknowledges and replies, the enterprise rates it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from issues.models import Ticket
+from issues.workflow import State
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(base + "/")
+
+
+def log_out(page):
+    page.click("#user-menu")
+    page.get_by_role("button", name="退出登录").click()
+
+
+def do(page, action_label, note=None):
+    form = page.locator("#ticket-actions form").filter(
+        has=page.get_by_role("button", name=action_label)
+    )
+    if note is not None:
+        form.locator("textarea").fill(note)
+    form.get_by_role("button", name=action_label).click()
+
+
+def test_enterprise_office_department_and_rating(live_server, page, people, companies, regions):
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    UserFactory(username="handler", roles=["department"], region=regions.city, department=land)
+    base = live_server.url
+
+    # The enterprise reports a problem; its only enterprise is chosen for it.
+    log_in(page, base, "entuser")
+    page.goto(base + "/issues/")
+    page.click("#new-ticket")
+    page.select_option("#id_category", label="用地")
+    page.fill("#id_title", "扩建缺少用地指标")
+    page.fill("#id_description", "二期扩建需要新增用地 30 亩。")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".alert-success")).to_contain_text("已受理登记")
+    expect(page.locator("#ticket-state")).to_have_text("已提交")
+    ticket = Ticket.objects.get()
+    log_out(page)
+
+    # The office assigns it to the department with a deadline.
+    log_in(page, base, "office")
+    page.goto(f"{base}/issues/{ticket.pk}/")
+    assign = page.locator("#ticket-actions form").filter(
+        has=page.get_by_role("button", name="交办部门")
+    )
+    assign.locator("select[name=department]").select_option(label=land.name)
+    assign.locator("textarea").fill("请五个工作日内办结")
+    assign.get_by_role("button", name="交办部门").click()
+    expect(page.locator("#ticket-state")).to_have_text("已交办，待签收")
+    log_out(page)
+
+    # The department cannot reply before it acknowledges; then it replies.
+    log_in(page, base, "handler")
+    page.goto(base + "/issues/")
+    page.get_by_role("link", name=ticket.number).click()
+    expect(page.get_by_role("button", name="答复办理结果")).to_have_count(0)
+    do(page, "签收")
+    expect(page.locator("#ticket-state")).to_have_text("办理中")
+    do(page, "答复办理结果", "已协调新增用地指标，下月挂牌。")
+    expect(page.locator("#ticket-state")).to_have_text("已答复，待评价")
+    log_out(page)
+
+    # The enterprise sees the outcome and rates it.
+    log_in(page, base, "entuser")
+    page.goto(f"{base}/issues/{ticket.pk}/")
+    expect(page.locator("#ticket-outcome")).to_contain_text("新增用地指标")
+    do(page, "确认并评价", "很满意")
+    expect(page.locator("#ticket-state")).to_have_text("已办结")
+    expect(page.locator("#timeline li")).to_have_count(5)
+    ticket.refresh_from_db()
+    assert ticket.state == State.CLOSED and ticket.rating == 5
+    assert page.url.endswith(f"/issues/{ticket.pk}/")
+    assert re.search(r"5 / 5", page.content())
