@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -241,3 +243,36 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.created_at:%Y-%m-%d}"
+
+
+def _attachment_path(instance, filename):
+    # A random name: the original name is kept for display only, and nobody can guess a path.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket: an image, a PDF or an Office document, checked by its content and
+    served only to those who may see the ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(max_length=10, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

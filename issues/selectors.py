@@ -81,6 +81,7 @@ def ticket_detail(*, user, pk: int) -> Ticket:
         )
         .prefetch_related(
             "co_departments",
+            "attachments",
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
         )
         .get(pk=pk)

@@ -358,3 +358,34 @@ __all__ = [
     "ticket_withdraw",
     "tickets_for_user",
 ]
+
+
+def attachment_add(*, actor, ticket: Ticket, upload):
+    """Attach a file to a ticket the actor may act on (or submitted). Its type is judged by its
+    content; anything else is refused with the reason, and nothing is stored."""
+    from django.core.files.base import ContentFile
+
+    from org.uploads import UploadRefused, read_upload, sniff
+
+    from .models import Attachment
+
+    if not tickets_for_user(actor).filter(pk=ticket.pk).exists():
+        raise TicketError(_("You cannot add files to this ticket."))
+    if not capacities(actor, ticket) and ticket.submitted_by_id != actor.pk:
+        raise TicketError(_("You cannot add files to this ticket."))
+    try:
+        data = read_upload(upload)
+        kind = sniff(data, name=upload.name or "")
+    except UploadRefused as exc:
+        raise TicketError(str(exc)) from exc
+    attachment = Attachment(
+        ticket=ticket,
+        original_name=(upload.name or "file")[-200:],
+        extension=kind.extension,
+        content_type=kind.content_type,
+        size=len(data),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", ContentFile(data), save=False)
+    attachment.save()
+    return attachment

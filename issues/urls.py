@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.ticket_detail_view, name="detail"),
     path("<int:pk>/act/", views.ticket_action_view, name="act"),
     path("<int:pk>/slip/", views.ticket_slip_view, name="slip"),
+    path("<int:pk>/attach/", views.attachment_upload_view, name="attach"),
+    path("files/<int:pk>/", views.attachment_download_view, name="attachment"),
 ]

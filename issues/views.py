@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -128,6 +128,43 @@ def _detail_context(request, ticket, form=None):
 def ticket_detail_view(request, pk: int):
     ticket = _detail_or_404(request, pk)
     return render(request, "issues/detail.html", _detail_context(request, ticket))
+
+
+@login_required
+@require_POST
+def attachment_upload_view(request, pk: int):
+    ticket = _detail_or_404(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return render(request, "issues/detail.html", _detail_context(request, ticket), status=422)
+    try:
+        services.attachment_add(actor=request.user, ticket=ticket, upload=upload)
+    except services.TicketError as exc:
+        messages.error(request, str(exc))
+        return render(request, "issues/detail.html", _detail_context(request, ticket), status=422)
+    messages.success(request, _("The file was attached."))
+    return redirect("issues:detail", pk=ticket.pk)
+
+
+@login_required
+@require_GET
+def attachment_download_view(request, pk: int):
+    """Only through the ticket's scope; the stored name is never shown."""
+    from .models import Attachment
+    from .permissions import ticket_scope_q
+
+    scope = ticket_scope_q(request.user)
+    tickets = Ticket.objects.all() if scope is None else Ticket.objects.filter(scope)
+    attachment = Attachment.objects.filter(pk=pk, ticket__in=tickets.values("pk")).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required
