@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/slip/", views.ticket_slip_view, name="slip"),
     path("<int:pk>/attach/", views.attachment_upload_view, name="attach"),
     path("files/<int:pk>/", views.attachment_download_view, name="attachment"),
+    path("rate/<str:token>/", views.rating_link_view, name="rate-link"),
 ]

@@ -16,7 +16,7 @@ from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
 from .models import Source, Ticket
 from .permissions import capacities
 from .selectors import ticket_detail, ticket_list
-from .workflow import Action, InvalidTransition, allowed_actions
+from .workflow import Action, InvalidTransition, State, allowed_actions
 
 SEARCH_LIMIT = 20
 SUBMITTER_ROLES = (Role.ENTERPRISE, Role.CADRE, Role.LIAISON_OFFICE, Role.ADMIN)
@@ -253,3 +253,47 @@ def ticket_action_view(request, pk: int):
         return redirect("issues:detail", pk=_detail_or_404(request, pk).pk)
     except Http404:  # e.g. a department that returned the slip no longer sees the ticket
         return redirect("issues:list")
+
+
+@require_http_methods(["GET", "POST"])
+def rating_link_view(request, token: str):
+    """Rate a reply from the link in the notice, without logging in."""
+    from enterprises.models import LiaisonPerson
+
+    from .links import ticket_for_token
+
+    ticket = ticket_for_token(token)
+    if ticket is None or ticket.state != State.REPLIED:
+        return render(request, "issues/rate_link.html", {"invalid": True}, status=410)
+    if request.method == "POST":
+        rating = request.POST.get("rating", "")
+        satisfied = request.POST.get("satisfied", "")
+        rater = (
+            LiaisonPerson.objects.filter(
+                enterprise_id=ticket.enterprise_id, is_active=True, user__isnull=False
+            )
+            .select_related("user")
+            .order_by("slot")
+            .first()
+        )
+        if not rating.isdigit() or satisfied not in ("yes", "no"):
+            messages.error(
+                request, _("Give a rating from 1 to 5 and say whether you are satisfied.")
+            )
+        elif rater is None:
+            messages.error(request, _("Your enterprise has no liaison account: log in to rate."))
+        else:
+            try:
+                services.ticket_rate(
+                    actor=rater.user,
+                    ticket=ticket,
+                    rating=int(rating),
+                    satisfied=satisfied == "yes",
+                    comment=request.POST.get("comment", "")[:2000],
+                )
+            except (InvalidTransition, services.TicketError) as exc:
+                messages.error(request, str(exc))
+            else:
+                return render(request, "issues/rate_link.html", {"done": True, "ticket": ticket})
+        return render(request, "issues/rate_link.html", {"ticket": ticket}, status=422)
+    return render(request, "issues/rate_link.html", {"ticket": ticket})

@@ -239,6 +239,9 @@ def apply_transition(
             note=note,
             created_at=now,
         )
+        from .notices import after_transition
+
+        after_transition(locked, action, actor_user)
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return locked

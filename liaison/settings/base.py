@@ -265,6 +265,8 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+# The portal's address as users reach it, for links in e-mails and group-bot messages.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Supervision of problem tickets (the escalation sweep): a supervision notice when a ticket is
 # overdue by this many working days, automatic escalation to the special group this many

@@ -68,7 +68,7 @@ def test_the_sweep_reminds_warns_supervises_and_escalates_on_time(people, compan
 
         clock.move_to(at(2026, 3, 4))  # Wednesday: not acknowledged, and due tomorrow
         assert sweep().counts == {"acknowledge_reminders": 1, "due_soon": 1}
-        assert kinds(staff["handler"]) == ["ticket.ack_late", "ticket.due_soon"]
+        assert kinds(staff["handler"]) == ["ticket.ack_late", "ticket.assigned", "ticket.due_soon"]
         ticket_acknowledge(actor=staff["handler"], ticket=ticket)
 
         clock.move_to(at(2026, 3, 6))  # Friday: overdue

@@ -1,0 +1,119 @@
+"""Who hears of a ticket's step: called by workflow.apply_transition after each transition, in
+the same transaction (the in-app notices commit with the step; e-mail and group bots go out
+after the commit)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from enterprises.models import LiaisonPerson
+from notifications.models import Webhook
+from notifications.services import send
+from org.models import User
+from org.roles import Role
+
+from .workflow import Action
+
+
+def _department_users(ticket, *, heads_only=False):
+    if not ticket.lead_department_id:
+        return []
+    users = User.objects.filter(
+        department_id=ticket.lead_department_id, is_active=True, groups__name=Role.DEPARTMENT
+    )
+    if heads_only:
+        users = users.filter(is_department_head=True)
+    return list(users)
+
+
+def _enterprise_users(ticket):
+    return list(
+        User.objects.filter(
+            pk__in=LiaisonPerson.objects.filter(
+                enterprise_id=ticket.enterprise_id, is_active=True, user__isnull=False
+            ).values("user_id"),
+            is_active=True,
+        )
+    )
+
+
+def _office_users(ticket):
+    path = ticket.enterprise.region.path
+    users = User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE).select_related(
+        "region"
+    )
+    return [u for u in users if u.region_id and path.startswith(u.region.path)]
+
+
+def _department_webhooks(ticket):
+    if not ticket.lead_department_id:
+        return []
+    return list(Webhook.objects.filter(department_id=ticket.lead_department_id, is_active=True))
+
+
+def after_transition(ticket, action: str, actor) -> None:
+    url = f"/issues/{ticket.pk}/"
+    head = f"{ticket.number} {ticket.title}"
+    if action == Action.ASSIGN:
+        send(
+            recipients=_department_users(ticket),
+            kind="ticket.assigned",
+            title=_("New assignment slip: %(ticket)s") % {"ticket": head},
+            body=_("Acknowledge by %(ack)s; due %(due)s.")
+            % {"ack": ticket.acknowledge_by, "due": ticket.due_date},
+            url=url,
+            webhooks=_department_webhooks(ticket),
+        )
+    elif action in (Action.REPLY, Action.SIGN_OFF, Action.RESOLVE):
+        from .links import rating_url
+
+        send(
+            recipients=_enterprise_users(ticket),
+            kind="ticket.replied",
+            title=_("Your problem %(ticket)s has a reply") % {"ticket": head},
+            body=_("Please rate how it was handled: %(link)s") % {"link": rating_url(ticket)},
+            url=url,
+        )
+    elif action == Action.SUBMIT_REPLY:
+        send(
+            recipients=_department_users(ticket, heads_only=True),
+            kind="ticket.signoff",
+            title=_("A reply awaits your sign-off: %(ticket)s") % {"ticket": head},
+            url=url,
+        )
+    elif action in (Action.SEND_BACK, Action.PROVIDE_INFO):
+        send(
+            recipients=_department_users(ticket),
+            kind=f"ticket.{action}",
+            title=_("%(ticket)s is back with your department") % {"ticket": head},
+            url=url,
+        )
+    elif action == Action.REQUEST_INFO:
+        send(
+            recipients=_enterprise_users(ticket),
+            kind="ticket.info_requested",
+            title=_("More information is needed for %(ticket)s") % {"ticket": head},
+            url=url,
+        )
+    elif action in (Action.RETURN, Action.ESCALATE):
+        send(
+            recipients=_office_users(ticket),
+            kind=f"ticket.{action}",
+            title=_("%(ticket)s needs the office: %(step)s")
+            % {"ticket": head, "step": Action(action).label},
+            url=url,
+        )
+    elif action == Action.REOPEN:
+        send(
+            recipients=_office_users(ticket) + _department_users(ticket),
+            kind="ticket.reopened",
+            title=_("The enterprise is not satisfied: %(ticket)s is reopened") % {"ticket": head},
+            url=url,
+        )
+    elif action in (Action.DECLINE, Action.MERGE):
+        send(
+            recipients=_enterprise_users(ticket),
+            kind=f"ticket.{action}",
+            title=_("%(ticket)s: %(step)s") % {"ticket": head, "step": Action(action).label},
+            url=url,
+        )
