@@ -136,6 +136,9 @@ class Ticket(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     paused_since = models.DateField(_("clock paused since"), null=True, blank=True)
     extension_used = models.BooleanField(_("extension used"), default=False)
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension requested (working days)"), null=True, blank=True
+    )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     merged_into = models.ForeignKey(
         "self",

@@ -81,7 +81,7 @@ def after_transition(ticket, action: str, actor) -> None:
             title=_("A reply awaits your sign-off: %(ticket)s") % {"ticket": head},
             url=url,
         )
-    elif action in (Action.SEND_BACK, Action.PROVIDE_INFO):
+    elif action in (Action.SEND_BACK, Action.PROVIDE_INFO, Action.DECIDE_EXTENSION):
         send(
             recipients=_department_users(ticket),
             kind=f"ticket.{action}",
@@ -95,7 +95,7 @@ def after_transition(ticket, action: str, actor) -> None:
             title=_("More information is needed for %(ticket)s") % {"ticket": head},
             url=url,
         )
-    elif action in (Action.RETURN, Action.ESCALATE):
+    elif action in (Action.RETURN, Action.ESCALATE, Action.REQUEST_EXTENSION):
         send(
             recipients=_office_users(ticket),
             kind=f"ticket.{action}",

@@ -329,6 +329,45 @@ def ticket_withdraw(*, actor, ticket: Ticket, reason: str = "") -> Ticket:
     )
 
 
+def ticket_request_extension(
+    *, actor, ticket: Ticket, working_days: int | None, reason: str
+) -> Ticket:
+    """The department asks, once, for more working days; the office decides."""
+    if not working_days or not 1 <= working_days <= 60:
+        raise TicketError(_("Ask for 1 to 60 more working days."))
+    if not reason.strip():
+        raise TicketError(_("Say why more time is needed."))
+    return apply_transition(
+        ticket,
+        action=Action.REQUEST_EXTENSION,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        note=reason.strip(),
+        changes={"extension_days": working_days},
+    )
+
+
+def ticket_decide_extension(*, actor, ticket: Ticket, approve: bool, note: str = "") -> Ticket:
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    changes = {"extension_days": None, "extension_used": True}
+    if approve and ticket.extension_days and ticket.due_date:
+        changes.update(
+            due_date=add_working_days(ticket.due_date, ticket.extension_days),
+            due_soon_notified=False,
+            overdue_notified=False,
+            supervised_at=None,
+        )
+    verdict = _("Extension approved.") if approve else _("Extension refused.")
+    return apply_transition(
+        ticket,
+        action=Action.DECIDE_EXTENSION,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.OFFICE),
+        note=f"{verdict} {note}".strip(),
+        changes=changes,
+    )
+
+
 def ticket_escalate(*, actor, ticket: Ticket, note: str = "") -> Ticket:
     return apply_transition(
         ticket,

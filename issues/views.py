@@ -224,6 +224,14 @@ def ticket_action_view(request, pk: int):
             services.ticket_sign_off(actor=user, ticket=ticket, note=note)
         elif action == Action.SEND_BACK:
             services.ticket_send_back(actor=user, ticket=ticket, reason=note)
+        elif action == Action.REQUEST_EXTENSION:
+            services.ticket_request_extension(
+                actor=user, ticket=ticket, working_days=data.get("working_days"), reason=note
+            )
+        elif action == Action.DECIDE_EXTENSION:
+            services.ticket_decide_extension(
+                actor=user, ticket=ticket, approve=data.get("satisfied") == "yes", note=note
+            )
         elif action == Action.ESCALATE:
             services.ticket_escalate(actor=user, ticket=ticket, note=note)
         elif action in (Action.CONFIRM, Action.REOPEN):

@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     REQUEST_INFO = "request_info", gettext_lazy("Ask the enterprise for information")
     PROVIDE_INFO = "provide_info", gettext_lazy("Provide information")
     REPLY = "reply", gettext_lazy("Reply with the outcome")
+    REQUEST_EXTENSION = "request_extension", gettext_lazy("Request an extension")
+    DECIDE_EXTENSION = "decide_extension", gettext_lazy("Decide on the extension")
     SUBMIT_REPLY = "submit_reply", gettext_lazy("Submit the reply for sign-off")
     SIGN_OFF = "sign_off", gettext_lazy("Sign off the reply")
     SEND_BACK = "send_back", gettext_lazy("Send the reply back for redo")
@@ -112,6 +114,18 @@ def _not_urgent(ticket):
     return None
 
 
+def _extension_once(ticket):
+    if ticket.extension_used or ticket.extension_days:
+        return _("A ticket's deadline is extended at most once.")
+    return None
+
+
+def _extension_pending(ticket):
+    if not ticket.extension_days:
+        return _("No extension has been requested.")
+    return None
+
+
 def _reopen_once(ticket):
     if ticket.reopen_count >= 1:
         return _("A ticket is reopened once; the office follows up a second dissatisfaction.")
@@ -145,6 +159,21 @@ TRANSITIONS: tuple[Transition, ...] = (
     _T(State.REPORTED, Action.ESCALATE, State.ESCALATED, frozenset({OF, L})),
     # Handling.
     _T(State.IN_PROGRESS, Action.REQUEST_INFO, State.INFO_REQUESTED, frozenset({D})),
+    # An extension (延期申请), once, decided by the office; the state stays as it is.
+    _T(
+        State.IN_PROGRESS,
+        Action.REQUEST_EXTENSION,
+        State.IN_PROGRESS,
+        frozenset({D}),
+        _extension_once,
+    ),
+    _T(
+        State.IN_PROGRESS,
+        Action.DECIDE_EXTENSION,
+        State.IN_PROGRESS,
+        frozenset({OF}),
+        _extension_pending,
+    ),
     _T(State.INFO_REQUESTED, Action.PROVIDE_INFO, State.IN_PROGRESS, frozenset({E})),
     _T(State.IN_PROGRESS, Action.REPLY, State.REPLIED, frozenset({D}), _urgent_needs_signoff),
     _T(State.IN_PROGRESS, Action.SUBMIT_REPLY, State.SIGNOFF, frozenset({D}), _not_urgent),

@@ -211,6 +211,34 @@ def test_an_enterprise_never_sees_another_enterprises_ticket(people, companies, 
 
 
 def test_every_transition_names_a_state_and_an_actor():
+    same_state = {"request_extension", "decide_extension"}
     for transition in TRANSITIONS:
         assert transition.actors, transition
-        assert transition.source != transition.target
+        assert (transition.source == transition.target) == (transition.action in same_state)
+
+
+def test_an_extension_is_asked_once_and_decided_by_the_office(people, companies, handler, land):
+    from issues.services import ticket_decide_extension, ticket_request_extension
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        ticket = ticket_assign(
+            actor=people.office, ticket=submit(people, companies), department=land
+        )
+        ticket = ticket_acknowledge(actor=handler, ticket=ticket)
+        with pytest.raises(TicketError):
+            ticket_request_extension(actor=handler, ticket=ticket, working_days=5, reason="")
+        with pytest.raises(InvalidTransition):
+            ticket_decide_extension(actor=people.office, ticket=ticket, approve=True)
+        ticket = ticket_request_extension(
+            actor=handler, ticket=ticket, working_days=5, reason="需要上级审批"
+        )
+        with pytest.raises(InvalidTransition):
+            ticket_request_extension(actor=handler, ticket=ticket, working_days=5, reason="再次")
+        with pytest.raises(InvalidTransition):
+            ticket_decide_extension(actor=handler, ticket=ticket, approve=True)
+        ticket = ticket_decide_extension(actor=people.office, ticket=ticket, approve=True)
+    assert ticket.due_date == datetime.date(2026, 3, 23)  # 16 March + 5 working days
+    assert ticket.extension_used and ticket.extension_days is None
+    assert ticket.state == State.IN_PROGRESS
+    with pytest.raises(InvalidTransition):
+        ticket_request_extension(actor=handler, ticket=ticket, working_days=3, reason="第二次")
