@@ -158,3 +158,19 @@ def seed_tickets(rng: random.Random, *, total: int, overdue: int) -> int:
             events = []
     TicketEvent.objects.bulk_create(events, batch_size=5000)
     return total
+
+
+GROUPS = [
+    ("要素保障专项小组", ["land", "energy", "approval"]),
+    ("融资与人才专项小组", ["funding", "talent", "labour"]),
+    ("市场与政策专项小组", ["market", "policy", "technology", "environment", "other"]),
+]
+
+
+def seed_special_groups(*, region, leader) -> None:
+    from .models import SpecialGroup
+
+    categories = {c.code: c for c in Category.objects.all()}
+    for name, codes in GROUPS:
+        group = SpecialGroup.objects.create(name=name, region=region, leader=leader)
+        group.categories.set([categories[c] for c in codes])

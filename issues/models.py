@@ -279,3 +279,118 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SpecialGroup(models.Model):
+    """A problem-solving special group (问题解决专项小组) for some categories, led by a deputy
+    head of government, meeting weekly or every two weeks."""
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        BIWEEKLY = "biweekly", _("Every two weeks")
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey("org.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), related_name="special_groups"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
+        related_name="special_groups",
+    )
+    cadence = models.CharField(
+        _("meets"), max_length=10, choices=Cadence.choices, default=Cadence.WEEKLY
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("special group")
+        verbose_name_plural = _("special groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """A special group's meeting, or the monthly standing meeting (常务会议), with its agenda."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Special group meeting")
+        STANDING = "standing", _("Standing meeting")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    group = models.ForeignKey(
+        SpecialGroup,
+        verbose_name=_("special group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    region = models.ForeignKey("org.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    held_on = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="group", group__isnull=False)
+                | Q(kind="standing", group__isnull=True),
+                name="meeting_group_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group or self.get_kind_display()} {self.held_on:%Y-%m-%d}"
+
+
+class AgendaItem(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Not decided yet")
+        RESOLVE = "resolve", _("Resolved")
+        ASSIGN = "assign", _("Assigned with a new deadline")
+        ESCALATE = "escalate", _("To the standing meeting")
+        DEFERRED = "deferred", _("Deferred to the next meeting")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="agenda_items")
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "ticket"], name="agenda_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.ticket_id}"

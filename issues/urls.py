@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/attach/", views.attachment_upload_view, name="attach"),
     path("files/<int:pk>/", views.attachment_download_view, name="attachment"),
     path("rate/<str:token>/", views.rating_link_view, name="rate-link"),
+    path("groups/", views.groups_view, name="groups"),
+    path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
 ]

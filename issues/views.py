@@ -1,7 +1,10 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enterprises.permissions import enterprises_for_user
 from org.roles import Role
-from org.scoping import has_role
+from org.scoping import has_role, region_in_scope
 
 from . import services
 from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
@@ -305,3 +308,125 @@ def rating_link_view(request, token: str):
                 return render(request, "issues/rate_link.html", {"done": True, "ticket": ticket})
         return render(request, "issues/rate_link.html", {"ticket": ticket}, status=422)
     return render(request, "issues/rate_link.html", {"ticket": ticket})
+
+
+# Special groups and meetings ---------------------------------------------------------------
+
+
+def _groups_for(user):
+    from org.scoping import regions_for_user
+
+    from .models import SpecialGroup
+
+    groups = SpecialGroup.objects.filter(is_active=True).select_related("region", "leader")
+    if user.is_superuser:
+        return groups
+    mine = groups.filter(members=user) | groups.filter(leader=user)
+    in_area = groups.filter(region__in=regions_for_user(user).values("pk"))
+    if has_role(user, Role.LIAISON_OFFICE, Role.ADMIN, Role.LEADER):
+        return (mine | in_area).distinct()
+    return mine.distinct()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def groups_view(request):
+    from . import meetings
+    from .models import Meeting
+
+    groups = list(_groups_for(request.user).prefetch_related("categories"))
+    if not groups and not has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN):
+        raise PermissionDenied
+    if request.method == "POST":
+        group = next((g for g in groups if str(g.pk) == request.POST.get("group")), None)
+        try:
+            held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
+        except ValueError:
+            messages.error(request, _("Give the meeting's date."))
+            return redirect("issues:groups")
+        try:
+            meeting = meetings.meeting_plan(
+                actor=request.user,
+                held_on=held_on,
+                group=group,
+                region=None if group else request.user.region,
+            )
+        except services.TicketError as exc:
+            messages.error(request, str(exc))
+            return redirect("issues:groups")
+        return redirect("issues:meeting", pk=meeting.pk)
+    rows = [(g, meetings.queue(group=g, region=g.region).count()) for g in groups]
+    standing = None
+    if request.user.region_id and has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN):
+        standing = meetings.queue(group=None, region=request.user.region).count()
+    recent = Meeting.objects.filter(
+        Q(group__in=[g.pk for g in groups])
+        | Q(kind=Meeting.Kind.STANDING, region=request.user.region_id)
+    ).select_related("group")[:20]
+    return render(
+        request, "issues/groups.html", {"rows": rows, "standing": standing, "meetings": recent}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_view(request, pk: int):
+    from org.models import Department
+
+    from . import meetings
+    from .models import AgendaItem, Meeting
+
+    meeting = Meeting.objects.select_related("group", "region").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    # Leaders of the area follow the meetings; the groups' members and the office run them.
+    watches = has_role(request.user, Role.LEADER) and region_in_scope(request.user, meeting.region)
+    if not (meetings.can_run(request.user, meeting) or watches):
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        try:
+            if "minutes" in request.POST:
+                meetings.meeting_close(
+                    actor=request.user, meeting=meeting, minutes=request.POST["minutes"]
+                )
+            else:
+                item = meeting.items.select_related("ticket").get(pk=request.POST.get("item"))
+                department = Department.objects.filter(
+                    pk=request.POST.get("department") or None, is_active=True
+                ).first()
+                days = request.POST.get("working_days", "")
+                meetings.meeting_decide(
+                    actor=request.user,
+                    item=item,
+                    decision=request.POST.get("decision", ""),
+                    note=request.POST.get("note", ""),
+                    department=department,
+                    working_days=int(days) if days.isdigit() else None,
+                )
+        except (
+            services.TicketError,
+            InvalidTransition,
+            AgendaItem.DoesNotExist,
+            ValueError,
+        ) as exc:
+            messages.error(request, str(exc) or _("The form was not filled in correctly."))
+            status = 422
+        else:
+            return redirect("issues:meeting", pk=meeting.pk)
+    items = meeting.items.select_related(
+        "ticket__enterprise", "ticket__category", "ticket__lead_department"
+    )
+    return render(
+        request,
+        "issues/meeting.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "departments": Department.objects.filter(is_active=True)
+            .order_by("name")
+            .values_list("pk", "name"),
+            "can_run": meetings.can_run(request.user, meeting),
+        },
+        status=status,
+    )

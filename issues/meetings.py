@@ -1,0 +1,163 @@
+"""Special groups and the standing meeting: agendas built from their queues, one decision per
+ticket (through the transition table), minutes. The services of floor 4's second half."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Region
+from org.roles import Role
+from org.scoping import has_role, region_in_scope
+
+from .models import AgendaItem, Meeting, SpecialGroup, Ticket
+from .services import TicketError, deadline_days
+from .workflow import Action, Actor, State, apply_transition
+
+
+def can_run(user, meeting_or_group) -> bool:
+    """Group meetings are run by the group's members (and the office); the standing meeting by
+    the liaison office."""
+    region = meeting_or_group.region
+    if user.is_superuser:
+        return True
+    if has_role(user, Role.LIAISON_OFFICE, Role.ADMIN) and region_in_scope(user, region):
+        return True
+    group = (
+        meeting_or_group if isinstance(meeting_or_group, SpecialGroup) else meeting_or_group.group
+    )
+    return bool(
+        group is not None
+        and has_role(user, Role.SPECIAL_GROUP)
+        and (group.leader_id == user.pk or group.members.filter(pk=user.pk).exists())
+    )
+
+
+def queue(*, group: SpecialGroup | None, region: Region):
+    """What waits for a meeting: escalated tickets of the group's categories in its region, or
+    for the standing meeting those the groups sent on; none already on a planned agenda."""
+    subtree = Region.objects.filter(path__startswith=region.path).values("pk")
+    planned = AgendaItem.objects.filter(meeting__status=Meeting.Status.PLANNED).values("ticket_id")
+    tickets = Ticket.objects.filter(enterprise__region_id__in=subtree).exclude(pk__in=planned)
+    if group is not None:
+        tickets = tickets.filter(state=State.ESCALATED, category__in=group.categories.all())
+    else:
+        tickets = tickets.filter(state=State.MEETING)
+    return tickets.select_related("enterprise", "category", "lead_department").order_by(
+        "due_date", "pk"
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor,
+    held_on: datetime.date,
+    group: SpecialGroup | None = None,
+    region: Region | None = None,
+) -> Meeting:
+    region = group.region if group is not None else region
+    if region is None:
+        raise TicketError(_("Choose the region of the standing meeting."))
+    target = group if group is not None else Meeting(kind=Meeting.Kind.STANDING, region=region)
+    if not can_run(actor, target):
+        raise TicketError(_("You cannot plan this meeting."))
+    meeting = Meeting.objects.create(
+        kind=Meeting.Kind.GROUP if group else Meeting.Kind.STANDING,
+        group=group,
+        region=region,
+        held_on=held_on,
+        created_by=actor,
+    )
+    AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=meeting, ticket=t) for t in queue(group=group, region=region)]
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_decide(
+    *,
+    actor,
+    item: AgendaItem,
+    decision: str,
+    note: str = "",
+    department=None,
+    working_days: int | None = None,
+) -> AgendaItem:
+    meeting = item.meeting
+    if not can_run(actor, meeting):
+        raise TicketError(_("You cannot decide for this meeting."))
+    if meeting.status != Meeting.Status.PLANNED:
+        raise TicketError(_("The meeting is closed; its decisions are final."))
+    if item.decision != AgendaItem.Decision.PENDING:
+        raise TicketError(_("This ticket was decided already."))
+    role = Actor.GROUP if meeting.kind == Meeting.Kind.GROUP else Actor.OFFICE
+    ticket = item.ticket
+    if decision == AgendaItem.Decision.RESOLVE:
+        if not note.strip():
+            raise TicketError(_("Write how the meeting resolved it: the enterprise reads it."))
+        apply_transition(
+            ticket,
+            action=Action.RESOLVE,
+            actor_user=actor,
+            actor_role=role,
+            note=note,
+            changes={"outcome": note.strip(), "replied_at": timezone.now()},
+        )
+    elif decision == AgendaItem.Decision.ASSIGN:
+        if department is None:
+            raise TicketError(_("Choose the lead department."))
+        today = timezone.localdate()
+        from org.calendar import add_working_days
+
+        days = working_days or deadline_days(category=ticket.category, urgency=ticket.urgency)
+        apply_transition(
+            ticket,
+            action=Action.ASSIGN,
+            actor_user=actor,
+            actor_role=role,
+            note=note,
+            changes={
+                "lead_department": department,
+                "acknowledge_by": add_working_days(today, 1),
+                "due_date": add_working_days(today, days),
+                "supervised_at": None,
+                "overdue_notified": False,
+                "due_soon_notified": False,
+                "ack_notified": False,
+            },
+        )
+    elif decision == AgendaItem.Decision.ESCALATE:
+        if meeting.kind != Meeting.Kind.GROUP:
+            raise TicketError(_("The standing meeting is the last level: resolve or assign."))
+        apply_transition(
+            ticket, action=Action.TO_MEETING, actor_user=actor, actor_role=role, note=note
+        )
+    else:
+        raise TicketError(_("Choose a decision."))
+    item.decision = decision
+    item.note = note.strip()
+    item.decided_at = timezone.now()
+    item.save(update_fields=["decision", "note", "decided_at"])
+    return item
+
+
+def meeting_close(*, actor, meeting: Meeting, minutes: str) -> Meeting:
+    """Record the minutes; undecided tickets are marked deferred and, no longer on a planned
+    agenda, wait in the queue for the next meeting."""
+    if not can_run(actor, meeting):
+        raise TicketError(_("You cannot close this meeting."))
+    if not minutes.strip():
+        raise TicketError(_("Write the minutes."))
+    with transaction.atomic():
+        meeting.items.filter(decision=AgendaItem.Decision.PENDING).update(
+            decision=AgendaItem.Decision.DEFERRED, decided_at=timezone.now()
+        )
+        meeting.minutes = minutes.strip()
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["minutes", "status"])
+    return meeting
