@@ -394,3 +394,24 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.ticket_id}"
+
+
+class CallBack(models.Model):
+    """The office's call-back (回访) of a closed or withdrawn ticket: did the enterprise confirm
+    the outcome? Withdrawals are called back too, since a withdrawal can hide pressure."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="callbacks")
+    confirmed = models.BooleanField(_("the enterprise confirms the outcome"))
+    note = models.TextField(_("what the enterprise said"), blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    called_at = models.DateTimeField(_("called"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("call-back")
+        verbose_name_plural = _("call-backs")
+        ordering = ["-called_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.called_at:%Y-%m-%d}"

@@ -428,3 +428,40 @@ def attachment_add(*, actor, ticket: Ticket, upload):
     attachment.file.save("upload", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+CALLBACK_STATES = (State.CLOSED, State.WITHDRAWN)
+
+
+def callback_sample(*, user, size: int = 20, seed: int | None = None):
+    """A random sample of the area's tickets closed or withdrawn in the last 30 days and not
+    yet called back — withdrawals first, since they can hide pressure on the enterprise."""
+    import random
+
+    since = timezone.now() - datetime.timedelta(days=30)
+    candidates = list(
+        tickets_for_user(user)
+        .filter(state__in=CALLBACK_STATES, closed_at__gte=since, callbacks__isnull=True)
+        .values_list("pk", "state")
+    )
+    rng = random.Random(seed)  # noqa: S311 - sampling, not security
+    withdrawn = [pk for pk, state in candidates if state == State.WITHDRAWN]
+    closed = [pk for pk, state in candidates if state == State.CLOSED]
+    chosen = withdrawn[:size] + rng.sample(closed, min(len(closed), max(0, size - len(withdrawn))))
+    return (
+        Ticket.objects.filter(pk__in=chosen)
+        .select_related("enterprise", "lead_department")
+        .order_by("-closed_at")
+    )
+
+
+def callback_record(*, actor, ticket: Ticket, confirmed: bool, note: str = ""):
+    from .models import CallBack
+
+    if Actor.OFFICE not in capacities(actor, ticket):
+        raise TicketError(_("Call-backs are recorded by the liaison office."))
+    if ticket.state not in CALLBACK_STATES:
+        raise TicketError(_("Only closed or withdrawn tickets are called back."))
+    return CallBack.objects.create(
+        ticket=ticket, confirmed=confirmed, note=note.strip(), called_by=actor
+    )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.attachment_download_view, name="attachment"),
     path("rate/<str:token>/", views.rating_link_view, name="rate-link"),
     path("groups/", views.groups_view, name="groups"),
+    path("callbacks/", views.callbacks_view, name="callbacks"),
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
 ]

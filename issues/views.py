@@ -58,6 +58,8 @@ def ticket_list_view(request):
             "page": page,
             "querystring": query.urlencode(),
             "can_submit": can_submit(request.user),
+            "is_office": request.user.is_superuser
+            or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN),
         },
     )
 
@@ -428,5 +430,38 @@ def meeting_view(request, pk: int):
             .values_list("pk", "name"),
             "can_run": meetings.can_run(request.user, meeting),
         },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def callbacks_view(request):
+    """The office's call-back list: a sample of closed and withdrawn tickets to phone."""
+    if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        ticket = _detail_or_404(request, request.POST.get("ticket") or 0)
+        confirmed = request.POST.get("confirmed")
+        try:
+            if confirmed not in ("yes", "no"):
+                raise services.TicketError(_("Say whether the enterprise confirms the outcome."))
+            services.callback_record(
+                actor=request.user,
+                ticket=ticket,
+                confirmed=confirmed == "yes",
+                note=request.POST.get("note", ""),
+            )
+        except services.TicketError as exc:
+            messages.error(request, str(exc))
+            status = 422
+        else:
+            messages.success(request, _("The call-back was recorded."))
+            return redirect("issues:callbacks")
+    return render(
+        request,
+        "issues/callbacks.html",
+        {"tickets": services.callback_sample(user=request.user)},
         status=status,
     )
