@@ -15,5 +15,6 @@ urlpatterns = [
     path("rate/<str:token>/", views.rating_link_view, name="rate-link"),
     path("groups/", views.groups_view, name="groups"),
     path("callbacks/", views.callbacks_view, name="callbacks"),
+    path("bulk-assign/", views.bulk_assign_view, name="bulk-assign"),
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
 ]

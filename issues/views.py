@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.permissions import enterprises_for_user
@@ -17,9 +18,9 @@ from org.scoping import has_role, region_in_scope
 from . import services
 from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
 from .models import Source, Ticket
-from .permissions import capacities
+from .permissions import capacities, ticket_scope_q
 from .selectors import ticket_detail, ticket_list
-from .workflow import Action, InvalidTransition, State, allowed_actions
+from .workflow import OPEN_STATES, Action, InvalidTransition, State, allowed_actions
 
 SEARCH_LIMIT = 20
 SUBMITTER_ROLES = (Role.ENTERPRISE, Role.CADRE, Role.LIAISON_OFFICE, Role.ADMIN)
@@ -60,6 +61,7 @@ def ticket_list_view(request):
             "can_submit": can_submit(request.user),
             "is_office": request.user.is_superuser
             or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN),
+            "departments": form.options("department"),
         },
     )
 
@@ -117,14 +119,34 @@ def enterprise_search_view(request):
     return render(request, "assignments/_options.html", {"rows": rows})
 
 
+DECLINE_REASONS = [
+    gettext_lazy("Not a matter for the government"),
+    gettext_lazy("Already before a court or in arbitration"),
+    gettext_lazy("A repeat of a problem already submitted"),
+    gettext_lazy("Not a lawful or reasonable demand"),
+]
+
+
 def _detail_context(request, ticket, form=None):
     can = capacities(request.user, ticket)
+    is_office = "office" in can
+    duplicates = []
+    if is_office and ticket.state == State.SUBMITTED:
+        # Likely duplicates: the enterprise's other open tickets, same category first.
+        duplicates = sorted(
+            Ticket.objects.filter(enterprise_id=ticket.enterprise_id, state__in=list(OPEN_STATES))
+            .exclude(pk=ticket.pk)
+            .select_related("category")[:10],
+            key=lambda t: (t.category_id != ticket.category_id, -t.pk),
+        )[:5]
     return {
         "ticket": ticket,
         "actions": allowed_actions(ticket.state, can),
         "Action": Action,
         "form": form or ActionForm(),
-        "is_office": bool(can & {"office"}),
+        "is_office": is_office,
+        "duplicates": duplicates,
+        "decline_reasons": DECLINE_REASONS,
     }
 
 
@@ -465,3 +487,43 @@ def callbacks_view(request):
         {"tickets": services.callback_sample(user=request.user)},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def bulk_assign_view(request):
+    """The office assigns several submitted tickets to one department at once; each goes
+    through the same service (and transition) as a single assignment."""
+    from org.models import Department
+
+    if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
+        raise PermissionDenied
+    department = Department.objects.filter(
+        pk=request.POST.get("department") or None, is_active=True
+    ).first()
+    ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()][:200]
+    if department is None or not ids:
+        messages.error(request, _("Tick the problems and choose the lead department."))
+        return redirect(request.POST.get("next") or "issues:list")
+    scope = ticket_scope_q(request.user)
+    tickets = Ticket.objects.filter(pk__in=ids)
+    tickets = tickets if scope is None else tickets.filter(scope)
+    done, refused = 0, []
+    for ticket in tickets.select_related("category"):
+        try:
+            services.ticket_assign(actor=request.user, ticket=ticket, department=department)
+            done += 1
+        except (InvalidTransition, services.TicketError) as exc:
+            refused.append(f"{ticket.number}：{exc}")
+    if done:
+        messages.success(
+            request,
+            _("%(count)d problems were assigned to %(department)s.")
+            % {"count": done, "department": department.name},
+        )
+    for line in refused[:10]:
+        messages.error(request, line)
+    target = request.POST.get("next", "")
+    if target.startswith("/issues/"):
+        return redirect(target)
+    return redirect("issues:list")

@@ -38,6 +38,16 @@
     }
   });
   document.addEventListener("DOMContentLoaded", refresh);
+  // A list of standard reasons fills the note of its form (the note stays editable).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.classList && el.classList.contains("js-fill-note") && el.form && el.value) {
+      var note = el.form.querySelector("textarea[name=note]");
+      if (note) {
+        note.value = el.value;
+      }
+    }
+  });
   // Enter in a search-as-you-type box searches at once instead of submitting the whole form.
   document.addEventListener("keydown", function (event) {
     var el = event.target;

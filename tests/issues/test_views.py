@@ -132,3 +132,38 @@ def test_permission_matrix(client, people, companies, role):
         assert response.status_code in ({404} if role not in SEES else {422})
         assert Ticket.objects.get().state == State.SUBMITTED
     assert client.get(reverse("issues:create")).status_code == (200 if role in SUBMITS else 403)
+
+
+def test_the_office_sees_likely_duplicates_and_standard_reasons(client, people, companies):
+    client.force_login(people.east_enterprise)
+    submit(client, companies.east)
+    submit(client, companies.east, title="再次反映用地")
+    first, second = Ticket.objects.order_by("pk")
+    client.force_login(people.office)
+    html = client.get(reverse("issues:detail", args=[second.pk])).content.decode()
+    assert first.number in html and "不属于政府职责" in html
+    act(client, second, "merge", into=first.number)
+    second.refresh_from_db()
+    assert second.state == State.MERGED and second.merged_into == first
+
+
+def test_bulk_assign(client, people, companies, land):
+    client.force_login(people.east_enterprise)
+    for _ in range(3):
+        submit(client, companies.east)
+    ids = list(Ticket.objects.values_list("pk", flat=True))
+    client.force_login(people.east_enterprise)
+    assert (
+        client.post(
+            reverse("issues:bulk-assign"), {"ticket": ids, "department": land.pk}
+        ).status_code
+        == 403
+    )
+    client.force_login(people.office)
+    response = client.post(reverse("issues:bulk-assign"), {"ticket": ids[:2], "department": ""})
+    assert response.status_code == 302 and not Ticket.objects.filter(state="assigned").exists()
+    client.post(reverse("issues:bulk-assign"), {"ticket": ids[:2], "department": land.pk})
+    assert set(Ticket.objects.filter(state="assigned").values_list("pk", flat=True)) == set(ids[:2])
+    # Assigned ones cannot be assigned again; the refusal is reported, nothing else changes.
+    client.post(reverse("issues:bulk-assign"), {"ticket": ids, "department": land.pk})
+    assert Ticket.objects.filter(state="assigned").count() == 3
