@@ -19,7 +19,7 @@ class TicketFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        label=_("Problem category"), queryset=Category.objects.all(), required=False
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
@@ -54,7 +54,7 @@ class TicketFilterForm(forms.Form):
 
 class TicketSubmitForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    category = forms.ModelChoiceField(label=_("Problem category"), queryset=Category.objects.all())
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
