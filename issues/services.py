@@ -144,6 +144,19 @@ def ticket_assign(
     return ticket
 
 
+def ticket_report(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    """A matter spanning departments goes as an escalation report (呈报单) to a city leader."""
+    if not reason.strip():
+        raise TicketError(_("Say why the matter goes to a city leader."))
+    return apply_transition(
+        ticket,
+        action=Action.REPORT,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.OFFICE),
+        note=reason.strip(),
+    )
+
+
 def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "") -> Ticket:
     return apply_transition(
         ticket,

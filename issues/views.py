@@ -141,7 +141,12 @@ def _detail_context(request, ticket, form=None):
         )[:5]
     return {
         "ticket": ticket,
-        "actions": allowed_actions(ticket.state, can),
+        # Meeting decisions are taken on the meeting's page; the sweep's own steps nowhere.
+        "actions": [
+            a
+            for a in allowed_actions(ticket.state, can)
+            if a not in (Action.RESOLVE, Action.TO_MEETING, Action.EXPIRE)
+        ],
         "Action": Action,
         "form": form or ActionForm(),
         "is_office": is_office,
@@ -197,11 +202,13 @@ def attachment_download_view(request, pk: int):
 @login_required
 @require_GET
 def ticket_slip_view(request, pk: int):
-    """The printable assignment slip (联企服务交办单)."""
+    """The printable assignment slip (联企服务交办单), or for a cross-department matter the
+    escalation report to a city leader (联企服务呈报单)."""
     ticket = _detail_or_404(request, pk)
-    if not ticket.lead_department_id:
+    report = ticket.state == State.REPORTED
+    if not ticket.lead_department_id and not report:
         raise Http404
-    return render(request, "issues/slip.html", {"ticket": ticket})
+    return render(request, "issues/slip.html", {"ticket": ticket, "report": report})
 
 
 @login_required
@@ -230,6 +237,8 @@ def ticket_action_view(request, pk: int):
                 working_days=data.get("working_days"),
                 note=note,
             )
+        elif action == Action.REPORT:
+            services.ticket_report(actor=user, ticket=ticket, reason=note)
         elif action == Action.ACKNOWLEDGE:
             services.ticket_acknowledge(actor=user, ticket=ticket, note=note)
         elif action == Action.RETURN:

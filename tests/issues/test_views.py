@@ -167,3 +167,19 @@ def test_bulk_assign(client, people, companies, land):
     # Assigned ones cannot be assigned again; the refusal is reported, nothing else changes.
     client.post(reverse("issues:bulk-assign"), {"ticket": ids, "department": land.pk})
     assert Ticket.objects.filter(state="assigned").count() == 3
+
+
+def test_a_cross_department_matter_is_reported_to_a_leader(client, people, companies, land):
+    client.force_login(people.east_enterprise)
+    submit(client, companies.east)
+    ticket = Ticket.objects.get()
+    client.force_login(people.office)
+    act(client, ticket, "report", note="涉及自然资源、住建、环保三个部门")
+    report = client.get(reverse("issues:slip", args=[ticket.pk])).content.decode()
+    assert "呈报单" in report and "三个部门" in report
+    client.force_login(people.leader)
+    actions = client.get(reverse("issues:detail", args=[ticket.pk])).context["actions"]
+    assert {a.value for a in actions} == {"assign", "escalate"}
+    act(client, ticket, "assign", department=land.pk, note="请市自然资源和规划局牵头")
+    ticket.refresh_from_db()
+    assert ticket.state == State.ASSIGNED and ticket.lead_department == land
