@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseCategory
 from enterprises.permissions import enterprises_for_user, projects_for_user
+from org.forms import SelectOptionsMixin
 from org.models import Department, Rank
 from org.scoping import regions_for_user
 
@@ -18,7 +19,7 @@ KIND_CHOICES = [
 ]
 
 
-class AssignmentFilterForm(forms.Form):
+class AssignmentFilterForm(SelectOptionsMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
@@ -47,20 +48,6 @@ class AssignmentFilterForm(forms.Form):
             "kind": data.get("kind") or "",
             "status": data.get("status") or "active",
         }
-
-    def options(self, name: str) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) of a select, without Django's per-option templates."""
-        field = self.fields[name]
-        selected = str(self[name].value() or "")
-        if isinstance(field, forms.ModelChoiceField):
-            if name == "region":
-                rows = field.queryset.values_list("pk", "name", "level")
-                return [
-                    (str(pk), "\u3000" * (lvl - 1) + n, str(pk) == selected) for pk, n, lvl in rows
-                ]
-            rows = field.queryset.values_list("pk", "name")
-            return [(str(pk), name, str(pk) == selected) for pk, name in rows]
-        return [(str(v), str(label), str(v) == selected) for v, label in field.choices]
 
 
 class AssignmentForm(forms.Form):

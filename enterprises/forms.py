@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import SelectOptionsMixin
+
 from .models import EnterpriseCategory
 from .selectors import tag_choices
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(SelectOptionsMixin, forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -26,15 +28,6 @@ class EnterpriseFilterForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", css)
-
-    def region_options(self) -> list[tuple[str, str, bool]]:
-        """(value, indented label, selected) for the region select, from one light query."""
-        selected = str(self["region"].value() or "")
-        rows = self.fields["region"].queryset.values_list("pk", "name", "level")
-        return [
-            (str(pk), "\u3000" * (level - 1) + name, str(pk) == selected)
-            for pk, name, level in rows
-        ]
 
     def filter_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -38,6 +38,7 @@ def enterprise_list_view(request):
     query.pop("page", None)
     context = {
         "form": form,
+        "region_options": [] if request.htmx else form.options("region"),
         "page": page,
         "querystring": query.urlencode(),
         "can_import": can_import_enterprises(request.user),

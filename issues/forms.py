@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.permissions import enterprises_for_user
+from org.forms import SelectOptionsMixin
 from org.models import Department
 from org.scoping import regions_for_user
 
@@ -15,7 +16,7 @@ OVERDUE_CHOICES = [
 ]
 
 
-class TicketFilterForm(forms.Form):
+class TicketFilterForm(SelectOptionsMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False)
     category = forms.ModelChoiceField(
@@ -32,24 +33,9 @@ class TicketFilterForm(forms.Form):
         self.fields["region"].queryset = regions
         self.fields["department"].queryset = Department.objects.filter(
             region__in=regions.values("pk")
-        )
+        ).order_by("name")
         self.fields["state"].choices = [("", _("All states")), ("open", _("Open")), *State.choices]
         self.fields["source"].choices = [("", _("All sources")), *Source.choices]
-
-    def options(self, name: str) -> list[tuple[str, str, bool]]:
-        field = self.fields[name]
-        selected = str(self[name].value() or "")
-        if isinstance(field, forms.ModelChoiceField):
-            if name == "region":
-                rows = field.queryset.values_list("pk", "name", "level")
-                return [
-                    (str(pk), "\u3000" * (lvl - 1) + n, str(pk) == selected) for pk, n, lvl in rows
-                ]
-            return [
-                (str(pk), n, str(pk) == selected)
-                for pk, n in field.queryset.order_by("name").values_list("pk", "name")
-            ]
-        return [(str(v), str(label), str(v) == selected) for v, label in field.choices]
 
 
 class TicketSubmitForm(forms.Form):

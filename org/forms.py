@@ -19,3 +19,25 @@ class SpreadsheetUploadForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+class SelectOptionsMixin:
+    """(value, label, selected) triples for a filter form's selects, rendered by the
+    `select_options` tag instead of Django's per-option widget templates (30 ms for the region
+    tree). Regions are indented by level; other model choices show their `name`."""
+
+    def options(self, name: str) -> list[tuple[str, str, bool]]:
+        from .models import Region
+
+        field = self.fields[name]
+        selected = str(self[name].value() or "")
+        if isinstance(field, forms.ModelChoiceField):
+            if field.queryset.model is Region:
+                rows = field.queryset.values_list("pk", "name", "level")
+                return [
+                    (str(pk), "\u3000" * (level - 1) + label, str(pk) == selected)
+                    for pk, label, level in rows
+                ]
+            rows = field.queryset.values_list("pk", "name")
+            return [(str(pk), label, str(pk) == selected) for pk, label in rows]
+        return [(str(value), str(label), str(value) == selected) for value, label in field.choices]
