@@ -36,7 +36,11 @@ def ticket_scope_q(user) -> Q | None:
         else:  # a special group works on what reaches it
             q |= area & Q(state__in=[State.ESCALATED, State.MEETING])
     if Role.DEPARTMENT in roles and user.department_id:
-        q |= Q(lead_department_id=user.department_id) | Q(co_departments=user.department_id)
+        # A subquery rather than a join, so that a ticket is one row and lists need no DISTINCT.
+        co_handled = Ticket.co_departments.through.objects.filter(
+            department_id=user.department_id
+        ).values("ticket_id")
+        q |= Q(lead_department_id=user.department_id) | Q(pk__in=co_handled)
     if Role.CADRE in roles:
         served = Assignment.objects.filter(
             cadre__user=user, ended_on__isnull=True, enterprise__isnull=False
@@ -51,7 +55,7 @@ def ticket_scope_q(user) -> Q | None:
 def tickets_for_user(user) -> QuerySet[Ticket]:
     q = ticket_scope_q(user)
     qs = Ticket.objects.all()
-    return qs if q is None else qs.filter(q).distinct()
+    return qs if q is None else qs.filter(q)
 
 
 def capacities(user, ticket: Ticket) -> set[str]:

@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.permissions import enterprises_for_user
+from org.pagination import KeysFirstPaginator
 from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
@@ -19,7 +19,7 @@ from . import services
 from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
 from .models import Source, Ticket
 from .permissions import capacities, ticket_scope_q
-from .selectors import ticket_detail, ticket_list
+from .selectors import ticket_detail, ticket_list, ticket_list_rows
 from .workflow import OPEN_STATES, Action, InvalidTransition, State, allowed_actions
 
 SEARCH_LIMIT = 20
@@ -44,24 +44,29 @@ def ticket_list_view(request):
     form = TicketFilterForm(request.GET if request.GET else None, user=request.user)
     kwargs = form.cleaned_data if form.is_bound and form.is_valid() else {}
     queryset = ticket_list(user=request.user, **{k: v for k, v in kwargs.items() if v})
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(queryset, 50, rows=ticket_list_rows)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    options = {
+        n: form.options(n)
+        for n in ("state", "category", "region", "department", "source", "deadline")
+    }
     return render(
         request,
         "issues/list.html",
         {
             "form": form,
-            "options": {
-                n: form.options(n)
-                for n in ("state", "category", "region", "department", "source", "deadline")
-            },
+            "options": options,
             "page": page,
             "querystring": query.urlencode(),
             "can_submit": can_submit(request.user),
             "is_office": request.user.is_superuser
             or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN),
-            "departments": form.options("department"),
+            # The bulk assignment offers the same departments, none chosen in advance.
+            "departments": [
+                (value, label, False) for value, label, _chosen in options["department"]
+            ],
         },
     )
 

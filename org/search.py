@@ -1,0 +1,159 @@
+"""Substring search that an index can answer, for Chinese text as well as Latin.
+
+Chinese has no spaces to split words on, and a search for 用地 must find 临时用地审批. PostgreSQL's
+full-text parsers and pg_trgm (which needs three characters) do not serve two-character words, so
+the database function ``liaison_grams`` (migration org 0006) turns a text into the set of its
+lower-cased characters and character pairs. A searchable column ``c`` gets a stored column
+``c_grams`` computed by the database from it, with a GIN index (AddGramsColumn below): stored,
+because computing the grams again while checking thousands of candidates costs more than the
+search. A
+query asks for every pair of the search text (its one character when it is that short); the exact
+substring test then runs on those candidates only. SQLite, used by ``make run``, has no such index
+and simply scans.
+"""
+
+from django.db import connections
+from django.db.migrations.operations.base import Operation
+from django.db.models import BooleanField, Expression, F, Q
+
+
+def grams(text: str) -> list[str]:
+    """The lexemes a text must contain if it holds ``text``: its pairs, or its one character."""
+    text = text.lower()
+    if len(text) < 2:
+        return [text] if text else []
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
+def tsquery_literal(lexemes: list[str]) -> str:
+    """A tsquery in its input syntax, every lexeme quoted so that no character is an operator."""
+    quoted = ("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in lexemes)
+    return " & ".join(quoted)
+
+
+class GramsMatch(Expression):
+    """``column_grams @@ query``: true for rows whose column holds every gram of the text."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, text: str):
+        super().__init__()
+        self.expression = expression
+        self.text = text
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        clone = super().resolve_expression(*args, **kwargs)
+        clone.expression = clone.expression.resolve_expression(*args, **kwargs)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        column = self.expression  # a resolved Col: the stored grams sit beside it
+        grams_column = connection.ops.quote_name(f"{column.target.column}_grams")
+        sql = f"{compiler.quote_name_unless_alias(column.alias)}.{grams_column}"
+        return f"{sql} @@ %s::tsquery", [tsquery_literal(grams(self.text))]
+
+
+def contains_q(field: str, text: str, using: str = "default") -> Q:
+    """Rows whose ``field`` contains ``text``, ignoring case. On PostgreSQL the field's table must
+    have the stored ``<column>_grams`` column described above."""
+    text = text.strip()
+    exact = Q(**{f"{field}__icontains": text})
+    if not text or connections[using].vendor != "postgresql":
+        return exact
+    match = Q(GramsMatch(F(field), text))
+    # Up to two characters the grams are the text itself: the index answers exactly, and the
+    # planner, left without a LIKE it cannot estimate, judges the number of matches right.
+    return match if len(text) <= 2 else match & exact
+
+
+class InArray(Expression):
+    """``column = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once and can then read
+    the column's index, also as one arm of an OR, which ``column IN (subquery)`` cannot."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, queryset):
+        super().__init__()
+        self.expression = expression
+        self.queryset = queryset
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        clone = super().resolve_expression(*args, **kwargs)
+        clone.expression = clone.expression.resolve_expression(*args, **kwargs)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        sub_sql, sub_params = self.queryset.query.get_compiler(connection=connection).as_sql()
+        return f"{sql} = ANY(ARRAY({sub_sql}))", [*params, *sub_params]
+
+
+def in_q(field: str, queryset, using: str = "default") -> Q:
+    """Rows whose ``field`` is among the values of a one-column ``queryset``."""
+    if connections[using].vendor != "postgresql":
+        return Q(**{f"{field}__in": queryset})
+    return Q(InArray(F(field), queryset))
+
+
+class AddGramsColumn(Operation):
+    """Migration operation: the stored ``<column>_grams`` column of ``table`` and its GIN index,
+    on PostgreSQL only (SQLite searches by scanning). The database computes the column on every
+    write; Django's model does not know it, and GramsMatch names it."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, column: str):
+        self.table = table
+        self.column = column
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.table, self.column], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _names(self, schema_editor):
+        quote = schema_editor.quote_name
+        return (
+            quote(self.table),
+            quote(f"{self.column}_grams"),
+            quote(f"{self.table}_{self.column}_grams"),
+            quote(self.column),
+        )
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, grams_column, index, column = self._names(schema_editor)
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {grams_column} tsvector "
+            f"GENERATED ALWAYS AS (liaison_grams({column})) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({grams_column})"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, grams_column, index, _column = self._names(schema_editor)
+        schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {grams_column}")
+
+    def describe(self):
+        return f"Add the searchable grams of {self.table}.{self.column}"

@@ -1,0 +1,176 @@
+"""The problems board: its search, filters, pages and query counts, on whichever database the
+suite runs (PostgreSQL in CI, where the search reads the grams index)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from issues.models import Category, Source, Ticket
+from issues.services import ticket_assign, ticket_submit
+from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TITLES = [
+    "临时用地审批",
+    "扩建用地指标",
+    "环评审批进度慢",
+    "招工难",
+    "Wi-Fi 覆盖差",
+    "电费 100% 上涨",
+    "O'Brien 的 \\ 报告",
+    "先批审批后",
+]
+
+
+@pytest.fixture
+def tickets(people, companies):
+    land = Category.objects.get(code="land")
+    made = {}
+    for title in TITLES:
+        made[title] = ticket_submit(
+            actor=people.office,
+            enterprise=companies.east,
+            category=land,
+            title=title,
+            description="见附件",
+            source=Source.OFFICE,
+        )
+    return made
+
+
+def listed(client, **params):
+    page = client.get(reverse("issues:list"), params).context["page"]
+    return {t.title for t in page.object_list}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("用地", {"临时用地审批", "扩建用地指标"}),  # two characters: the index answers alone
+        ("审批", {"临时用地审批", "环评审批进度慢", "先批审批后"}),
+        ("用地审批", {"临时用地审批"}),  # longer: every pair, then the exact text
+        ("审批审", set()),  # "先批审批后" holds both pairs, 审批 and 批审, not the text
+        ("招", {"招工难"}),  # one character
+        ("wi-fi", {"Wi-Fi 覆盖差"}),  # case ignored, and '-' is no operator
+        ("100%", {"电费 100% 上涨"}),  # '%' is a character, not a wildcard
+        ("0%", {"电费 100% 上涨"}),
+        ("O'Brien", {"O'Brien 的 \\ 报告"}),  # a quote cannot break the query
+        ("\\", {"O'Brien 的 \\ 报告"}),
+        ("& | ! :", set()),  # tsquery operators are plain text here
+        ("潍城机械", set(TITLES)),  # the enterprise's name
+        ("食品", set()),  # another enterprise's name
+    ],
+)
+def test_the_board_search_finds_text_anywhere_in_a_title(client, people, tickets, q, expected):
+    client.force_login(people.office)
+    assert listed(client, q=q) == expected
+
+
+def test_the_board_finds_a_ticket_by_its_number(client, people, tickets):
+    client.force_login(people.office)
+    ticket = tickets["招工难"]
+    assert listed(client, q=ticket.number) == {"招工难"}
+    assert listed(client, q=ticket.number.lower()) == {"招工难"}
+    assert listed(client, q=ticket.number[:6]) == set(TITLES)  # SQ2026: this year's
+
+
+def test_the_search_sees_a_renamed_title_at_once(client, people, tickets):
+    """The grams are computed by the database on every write, bulk updates included."""
+    client.force_login(people.office)
+    Ticket.objects.filter(pk=tickets["招工难"].pk).update(title="招聘技工难")
+    assert listed(client, q="技工") == {"招聘技工难"}
+    assert listed(client, q="招工") == set()
+
+
+def test_the_search_stays_within_scope(client, people, companies, tickets):
+    client.force_login(people.west_enterprise)
+    assert listed(client, q="用地") == set()
+    assert listed(client, q=tickets["招工难"].number) == set()
+    client.force_login(people.east_enterprise)
+    assert listed(client, q="用地") == {"临时用地审批", "扩建用地指标"}
+
+
+def test_pages_hold_every_ticket_once_newest_first(client, people, companies, settings):
+    land = Category.objects.get(code="land")
+    for i in range(53):
+        ticket_submit(
+            actor=people.office,
+            enterprise=companies.east,
+            category=land,
+            title=f"问题{i:02d}",
+            description="-",
+            source=Source.OFFICE,
+        )
+    client.force_login(people.office)
+    first = client.get(reverse("issues:list")).context["page"]
+    second = client.get(reverse("issues:list"), {"page": 2}).context["page"]
+    assert first.paginator.count == 53 and first.paginator.num_pages == 2
+    numbers = [t.number for t in first.object_list] + [t.number for t in second.object_list]
+    assert numbers == list(
+        Ticket.objects.order_by("-created_at", "-pk").values_list("number", flat=True)
+    )
+    searched = client.get(reverse("issues:list"), {"q": "问题", "page": 2}).context["page"]
+    assert [t.title for t in searched.object_list] == ["问题02", "问题01", "问题00"]
+    # A page past the end shows the last one, as before.
+    assert client.get(reverse("issues:list"), {"page": 9}).context["page"].number == 2
+
+
+def test_a_co_handling_department_sees_its_ticket_once(client, people, companies, regions):
+    lead = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    helper = DepartmentFactory(name="市生态环境局", region=regions.city)
+    staff = UserFactory(
+        username="eco", roles=["department"], region=regions.city, department=helper
+    )
+    ticket = ticket_submit(
+        actor=people.office,
+        enterprise=companies.east,
+        category=Category.objects.get(code="land"),
+        title="用地与环评",
+        description="-",
+        source=Source.OFFICE,
+    )
+    ticket_assign(actor=people.office, ticket=ticket, department=lead, co_departments=[helper])
+    client.force_login(staff)
+    page = client.get(reverse("issues:list")).context["page"]
+    assert [t.pk for t in page.object_list] == [ticket.pk] and page.paginator.count == 1
+    assert client.get(reverse("issues:detail", args=[ticket.pk])).status_code == 200
+
+
+def test_the_board_costs_the_same_queries_for_5_or_60_tickets(
+    client, people, regions, django_assert_max_num_queries
+):
+    land = Category.objects.get(code="land")
+    departments = [DepartmentFactory(name=f"部门{i}", region=regions.city) for i in range(3)]
+
+    def add(n):
+        for i in range(n):
+            firm = EnterpriseFactory(region=regions.east_town)
+            ticket = ticket_submit(
+                actor=people.office,
+                enterprise=firm,
+                category=land,
+                title=f"用地问题{i}",
+                description="-",
+                source=Source.OFFICE,
+            )
+            ticket_assign(actor=people.office, ticket=ticket, department=departments[i % 3])
+
+    client.force_login(people.office)
+    params = {"q": "用地", "state": "open"}
+    add(5)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(reverse("issues:list"), params).status_code == 200
+    add(55)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("issues:list"), params)
+    assert response.context["page"].paginator.count == 60
+    assert len(response.context["page"].object_list) == 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the grams index is PostgreSQL's")
+def test_the_search_reads_the_grams_index(people, tickets):
+    from issues.selectors import ticket_list
+
+    sql = str(ticket_list(user=people.office, q="用地").query)
+    assert "title_grams" in sql and "name_grams" in sql
