@@ -160,6 +160,17 @@ def seed_tickets(rng: random.Random, *, total: int, overdue: int) -> int:
     return total
 
 
+def give_work_to(department_id: int) -> int:
+    """The demo department account should open an inbox with work in it: a few open tickets,
+    two of them overdue, move to its department."""
+    today = timezone.localdate()
+    open_work = Ticket.objects.filter(state__in=[State.ASSIGNED, State.IN_PROGRESS])
+    late = open_work.filter(due_date__lt=today).order_by("pk").values_list("pk", flat=True)[:2]
+    coming = open_work.filter(due_date__gte=today).order_by("pk").values_list("pk", flat=True)
+    picked = [*late, *coming[:6]]
+    return Ticket.objects.filter(pk__in=picked).update(lead_department_id=department_id)
+
+
 GROUPS = [
     ("要素保障专项小组", ["land", "energy", "approval"]),
     ("融资与人才专项小组", ["funding", "talent", "labour"]),

@@ -34,7 +34,12 @@ class TicketFilterForm(SelectOptionsMixin, forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             region__in=regions.values("pk")
         ).order_by("name")
-        self.fields["state"].choices = [("", _("All states")), ("open", _("Open")), *State.choices]
+        self.fields["state"].choices = [
+            ("", _("All states")),
+            ("open", _("Open")),
+            ("triage", _("To triage")),
+            *State.choices,
+        ]
         self.fields["source"].choices = [("", _("All sources")), *Source.choices]
 
 

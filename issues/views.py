@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +39,34 @@ def _detail_or_404(request, pk):
         raise Http404 from None
 
 
+def _shortcuts(request):
+    """The board's quick views for the user's work: (label, query, active)."""
+    user = request.user
+    views = [(_("All"), {})]
+    if user.is_superuser or has_role(user, Role.LIAISON_OFFICE, Role.ADMIN):
+        views += [
+            (_("To triage"), {"state": "triage"}),
+            (_("Overdue"), {"state": "open", "deadline": "overdue"}),
+            (_("Due within 3 days"), {"deadline": "due_soon"}),
+            (_("Awaiting rating"), {"state": State.REPLIED}),
+        ]
+    elif has_role(user, Role.DEPARTMENT):
+        views += [
+            (_("To acknowledge"), {"state": State.ASSIGNED}),
+            (_("Overdue"), {"state": "open", "deadline": "overdue"}),
+            (_("Due within 3 days"), {"deadline": "due_soon"}),
+        ]
+        if user.is_department_head:
+            views.append((_("To sign off"), {"state": State.SIGNOFF}))
+    else:
+        views += [
+            (_("Open"), {"state": "open"}),
+            (_("Awaiting rating"), {"state": State.REPLIED}),
+        ]
+    current = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return [(label, urlencode(params), params == current) for label, params in views]
+
+
 @login_required
 @require_GET
 def ticket_list_view(request):
@@ -60,6 +89,7 @@ def ticket_list_view(request):
             "options": options,
             "page": page,
             "querystring": query.urlencode(),
+            "shortcuts": _shortcuts(request),
             "can_submit": can_submit(request.user),
             "is_office": request.user.is_superuser
             or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN),

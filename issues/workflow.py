@@ -50,6 +50,8 @@ OPEN_STATES = frozenset(
 FINAL_STATES = frozenset({State.CLOSED, State.DECLINED, State.MERGED, State.WITHDRAWN})
 # States in which the department's deadline runs.
 CLOCK_STATES = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.SIGNOFF})
+# What waits for the liaison office to classify or (re)assign it: its triage queue.
+TRIAGE_STATES = frozenset({State.SUBMITTED, State.RETURNED})
 
 
 class Action(models.TextChoices):

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-liaison.settings.local}"
 PORT="${PORT:-8000}"
 PY=.venv/bin/python
-mkdir -p var/celery/out var/celery/processed var/media
+mkdir -p var/celery/out var/celery/processed var/celery/control var/media
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo --scale demo --if-empty

@@ -9,11 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import Urgency
-from ..workflow import CLOCK_STATES, State
+from ..workflow import CLOCK_STATES, TRIAGE_STATES, State
 
 register = template.Library()
-
-BULK_ASSIGNABLE = {State.SUBMITTED, State.RETURNED}
 
 
 @register.simple_tag
@@ -35,7 +33,7 @@ def ticket_rows(tickets, selectable=False):
                     t.pk,
                     t.number,
                 )
-                if t.state in BULK_ASSIGNABLE
+                if t.state in TRIAGE_STATES
                 else "",
             )
         due = "—"

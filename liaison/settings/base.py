@@ -217,6 +217,8 @@ else:
         "data_folder_in": str(CELERY_FS_ROOT / "out"),
         "data_folder_out": str(CELERY_FS_ROOT / "out"),
         "processed_folder": str(CELERY_FS_ROOT / "processed"),
+        # kombu 5.6+ keeps its exchange table here; by default in the working directory.
+        "control_folder": str(CELERY_FS_ROOT / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None

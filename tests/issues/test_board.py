@@ -4,6 +4,7 @@ suite runs (PostgreSQL in CI, where the search reads the grams index)."""
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from issues.models import Category, Source, Ticket
 from issues.services import ticket_assign, ticket_submit
@@ -174,3 +175,55 @@ def test_the_search_reads_the_grams_index(people, tickets):
 
     sql = str(ticket_list(user=people.office, q="用地").query)
     assert "title_grams" in sql and "name_grams" in sql
+
+
+def test_the_office_triage_view_holds_what_waits_for_it(client, people, companies, regions):
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    category = Category.objects.get(code="land")
+
+    def new(title):
+        return ticket_submit(
+            actor=people.office,
+            enterprise=companies.east,
+            category=category,
+            title=title,
+            description="-",
+            source=Source.OFFICE,
+        )
+
+    new("新收到的")
+    ticket_assign(actor=people.office, ticket=new("已交办的"), department=land)
+    client.force_login(people.office)
+    response = client.get(reverse("issues:list"), {"state": "triage"})
+    assert {t.title for t in response.context["page"].object_list} == {"新收到的"}
+    views = response.context["shortcuts"]
+    assert [active for _label, _query, active in views].count(True) == 1
+    assert any(active and query == "state=triage" for _label, query, active in views)
+    assert 'aria-current="page" href="?state=triage"' in response.content.decode()
+
+
+def test_a_department_inbox_puts_open_work_first_by_deadline(client, people, companies, regions):
+    import datetime
+
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    staff = UserFactory(username="h", roles=["department"], region=regions.city, department=land)
+    category = Category.objects.get(code="land")
+    today = timezone.localdate()
+    for title, due, state in [
+        ("早已办结", today - datetime.timedelta(days=30), "closed"),
+        ("远期", today + datetime.timedelta(days=20), "in_progress"),
+        ("近期", today + datetime.timedelta(days=2), "assigned"),
+        ("逾期", today - datetime.timedelta(days=3), "in_progress"),
+    ]:
+        ticket = ticket_submit(
+            actor=people.office,
+            enterprise=companies.east,
+            category=category,
+            title=title,
+            description="-",
+            source=Source.OFFICE,
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(lead_department=land, due_date=due, state=state)
+    client.force_login(staff)
+    page = client.get(reverse("issues:list")).context["page"]
+    assert [t.title for t in page.object_list] == ["逾期", "近期", "远期", "早已办结"]

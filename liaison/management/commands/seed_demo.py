@@ -54,6 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {links} assignments: {time.monotonic() - started:.1f}s")
             total, overdue = (300, 12) if scale == "demo" else (150_000, 5_000)
             issue_demo.seed_tickets(rng, total=total, overdue=overdue)
+            issue_demo.give_work_to(accounts["department"].department_id)
             issue_demo.seed_special_groups(region=regions["city"], leader=accounts["specialgroup"])
             self.stdout.write(f"  {total} tickets: {time.monotonic() - started:.1f}s")
         self.stdout.write(
