@@ -1,6 +1,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from org.models import Region
+from org.search import contains_q
 
 from .models import Enterprise, EnterpriseCategory, EnterpriseTag, KeyProject, LiaisonPerson
 from .permissions import enterprises_for_user, projects_for_user
@@ -30,10 +31,12 @@ def enterprise_list(
     qs = enterprises_for_user(user).select_related("region").prefetch_related("tags")
     q = (q or "").strip()
     if q:
-        # Chinese has no letter case: a query without cased letters needs no UPPER() on every
-        # name, which halves the cost of the scan.
-        name = Q(name__icontains=q) if q.lower() != q.upper() else Q(name__contains=q)
-        qs = qs.filter(name | Q(credit_code__startswith=q.upper()))
+        # The name through its grams index (org/search.py); a credit code (digits and capital
+        # letters) by its prefix.
+        matches = contains_q("name", q)
+        if q.isascii() and q.isalnum():
+            matches |= Q(credit_code__startswith=q.upper())
+        qs = qs.filter(matches)
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
     if category:

@@ -64,7 +64,9 @@ def contains_q(field: str, text: str, using: str = "default") -> Q:
     """Rows whose ``field`` contains ``text``, ignoring case. On PostgreSQL the field's table must
     have the stored ``<column>_grams`` column described above."""
     text = text.strip()
-    exact = Q(**{f"{field}__icontains": text})
+    # Chinese has no letter case: without cased letters no UPPER() on every row is needed.
+    lookup = "icontains" if text.lower() != text.upper() else "contains"
+    exact = Q(**{f"{field}__{lookup}": text})
     if not text or connections[using].vendor != "postgresql":
         return exact
     match = Q(GramsMatch(F(field), text))

@@ -19,6 +19,29 @@ def test_list_searches_by_name_and_by_credit_code(client, people, companies):
     assert "青州食品有限公司" in names(response)
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("械", ["潍城机械有限公司"]),  # one character
+        ("城机械", ["潍城机械有限公司"]),  # three: every pair, then the text itself
+        ("有限公司", ["Weifang Acme 有限公司", "潍城机械有限公司", "青州食品有限公司"]),
+        ("acme", ["Weifang Acme 有限公司"]),  # Latin letters, any case
+        ("机有", []),  # each character is there, never side by side
+    ],
+)
+def test_the_name_search_finds_any_part_of_a_name(client, regions, people, companies, q, expected):
+    EnterpriseFactory(name="Weifang Acme 有限公司", region=regions.west)
+    client.force_login(people.office)
+    assert sorted(names(client.get(reverse("enterprises:list"), {"q": q}))) == expected
+
+
+def test_a_renamed_enterprise_is_found_by_its_new_name(client, people, companies):
+    Enterprise.objects.filter(pk=companies.east.pk).update(name="潍城精工有限公司")
+    client.force_login(people.office)
+    assert names(client.get(reverse("enterprises:list"), {"q": "精工"})) == ["潍城精工有限公司"]
+    assert names(client.get(reverse("enterprises:list"), {"q": "机械"})) == []
+
+
 def test_list_filters_by_region_subtree_category_and_tag(client, regions, people, companies):
     from enterprises.models import EnterpriseTag
 
