@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.conf import settings
 from django.utils import timezone
 
 from enterprises.models import Enterprise
@@ -85,6 +86,14 @@ def seed_tickets(rng: random.Random, *, total: int, overdue: int) -> int:
         sequence[year] = sequence.get(year, 0) + 1
         reopened = 0.10 <= roll < 0.13 and index >= overdue
         closed = state == State.CLOSED
+        replied = closed_at = None
+        if state == State.REPLIED:
+            # Within the rating window: older unrated replies were closed by the sweep.
+            window = datetime.timedelta(days=settings.RATING_WINDOW_DAYS, hours=-1)
+            replied = max(created + datetime.timedelta(hours=2), now - rng.random() * window)
+        elif closed:
+            replied = created + datetime.timedelta(days=rng.randrange(1, 15))
+            closed_at = replied + datetime.timedelta(hours=rng.randrange(1, 7 * 24))
         tickets.append(
             Ticket(
                 number=f"SQ{year}{sequence[year]:06d}",
@@ -101,13 +110,9 @@ def seed_tickets(rng: random.Random, *, total: int, overdue: int) -> int:
                 paused_since=today if state == State.INFO_REQUESTED else None,
                 reopen_count=1 if reopened else 0,
                 outcome="已协调解决" if state in (State.REPLIED, State.CLOSED) else "",
-                replied_at=created + datetime.timedelta(days=rng.randrange(1, 15))
-                if state in (State.REPLIED, State.CLOSED)
-                else None,
+                replied_at=replied,
                 rating=rng.choice([3, 4, 5, 5, 5]) if closed else None,
-                closed_at=created + datetime.timedelta(days=rng.randrange(5, 30))
-                if closed
-                else None,
+                closed_at=closed_at,
                 created_at=created,
                 ack_notified=True,
                 due_soon_notified=index >= overdue,

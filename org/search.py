@@ -31,16 +31,15 @@ def tsquery_literal(lexemes: list[str]) -> str:
     return " & ".join(quoted)
 
 
-class GramsMatch(Expression):
-    """``column_grams @@ query``: true for rows whose column holds every gram of the text."""
+class _ColumnCondition(Expression):
+    """A true/false condition on one column (Expression resolves it)."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, expression, text: str):
+    def __init__(self, expression):
         super().__init__()
         self.expression = expression
-        self.text = text
 
     def get_source_expressions(self):
         return [self.expression]
@@ -48,10 +47,13 @@ class GramsMatch(Expression):
     def set_source_expressions(self, exprs):
         (self.expression,) = exprs
 
-    def resolve_expression(self, *args, **kwargs):
-        clone = super().resolve_expression(*args, **kwargs)
-        clone.expression = clone.expression.resolve_expression(*args, **kwargs)
-        return clone
+
+class GramsMatch(_ColumnCondition):
+    """``column_grams @@ query``: true for rows whose column holds every gram of the text."""
+
+    def __init__(self, expression, text: str):
+        super().__init__(expression)
+        self.text = text
 
     def as_sql(self, compiler, connection):
         column = self.expression  # a resolved Col: the stored grams sit beside it
@@ -75,28 +77,13 @@ def contains_q(field: str, text: str, using: str = "default") -> Q:
     return match if len(text) <= 2 else match & exact
 
 
-class InArray(Expression):
+class InArray(_ColumnCondition):
     """``column = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once and can then read
     the column's index, also as one arm of an OR, which ``column IN (subquery)`` cannot."""
 
-    output_field = BooleanField()
-    conditional = True
-
     def __init__(self, expression, queryset):
-        super().__init__()
-        self.expression = expression
+        super().__init__(expression)
         self.queryset = queryset
-
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, exprs):
-        (self.expression,) = exprs
-
-    def resolve_expression(self, *args, **kwargs):
-        clone = super().resolve_expression(*args, **kwargs)
-        clone.expression = clone.expression.resolve_expression(*args, **kwargs)
-        return clone
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)

@@ -88,3 +88,19 @@ class KeyProjectFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"重点项目{n}")
     level = "city"
     region = factory.SubFactory(RegionFactory)
+
+
+def submit_ticket(actor, enterprise, *, title="用地", description="指标", category="land", **extra):
+    """A problem collected through the service, as the pages collect it."""
+    from issues.models import Category, Source
+    from issues.services import ticket_submit
+
+    extra.setdefault("source", Source.ENTERPRISE)
+    return ticket_submit(
+        actor=actor,
+        enterprise=enterprise,
+        category=Category.objects.get(code=category),
+        title=title,
+        description=description,
+        **extra,
+    )

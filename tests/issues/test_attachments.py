@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from issues.models import Attachment, Category, Source
-from issues.services import TicketError, attachment_add, ticket_submit
+from issues.models import Attachment
+from issues.services import TicketError, attachment_add
+from tests.factories import submit_ticket
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -15,14 +16,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 @pytest.fixture
 def ticket(people, companies, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return ticket_submit(
-        actor=people.east_enterprise,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
-        title="用地",
-        description="指标",
-        source=Source.ENTERPRISE,
-    )
+    return submit_ticket(people.east_enterprise, companies.east)
 
 
 def docx(size=100, *, bomb=False):

@@ -6,9 +6,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from issues.models import Category, Source, Ticket
-from issues.services import ticket_assign, ticket_submit
-from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory
+from issues.models import Source, Ticket
+from issues.services import ticket_assign
+from tests.factories import DepartmentFactory, EnterpriseFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +26,14 @@ TITLES = [
 
 @pytest.fixture
 def tickets(people, companies):
-    land = Category.objects.get(code="land")
     made = {}
     for title in TITLES:
-        made[title] = ticket_submit(
-            actor=people.office,
-            enterprise=companies.east,
-            category=land,
-            title=title,
-            description="见附件",
-            source=Source.OFFICE,
-        )
+        made[title] = office_ticket(people, companies.east, title)
     return made
+
+
+def office_ticket(people, enterprise, title):
+    return submit_ticket(people.office, enterprise, title=title, source=Source.OFFICE)
 
 
 def listed(client, **params):
@@ -93,16 +89,8 @@ def test_the_search_stays_within_scope(client, people, companies, tickets):
 
 
 def test_pages_hold_every_ticket_once_newest_first(client, people, companies, settings):
-    land = Category.objects.get(code="land")
     for i in range(53):
-        ticket_submit(
-            actor=people.office,
-            enterprise=companies.east,
-            category=land,
-            title=f"问题{i:02d}",
-            description="-",
-            source=Source.OFFICE,
-        )
+        office_ticket(people, companies.east, f"问题{i:02d}")
     client.force_login(people.office)
     first = client.get(reverse("issues:list")).context["page"]
     second = client.get(reverse("issues:list"), {"page": 2}).context["page"]
@@ -123,14 +111,7 @@ def test_a_co_handling_department_sees_its_ticket_once(client, people, companies
     staff = UserFactory(
         username="eco", roles=["department"], region=regions.city, department=helper
     )
-    ticket = ticket_submit(
-        actor=people.office,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
-        title="用地与环评",
-        description="-",
-        source=Source.OFFICE,
-    )
+    ticket = office_ticket(people, companies.east, "用地与环评")
     ticket_assign(actor=people.office, ticket=ticket, department=lead, co_departments=[helper])
     client.force_login(staff)
     page = client.get(reverse("issues:list")).context["page"]
@@ -141,20 +122,12 @@ def test_a_co_handling_department_sees_its_ticket_once(client, people, companies
 def test_the_board_costs_the_same_queries_for_5_or_60_tickets(
     client, people, regions, django_assert_max_num_queries
 ):
-    land = Category.objects.get(code="land")
     departments = [DepartmentFactory(name=f"部门{i}", region=regions.city) for i in range(3)]
 
     def add(n):
         for i in range(n):
             firm = EnterpriseFactory(region=regions.east_town)
-            ticket = ticket_submit(
-                actor=people.office,
-                enterprise=firm,
-                category=land,
-                title=f"用地问题{i}",
-                description="-",
-                source=Source.OFFICE,
-            )
+            ticket = office_ticket(people, firm, f"用地问题{i}")
             ticket_assign(actor=people.office, ticket=ticket, department=departments[i % 3])
 
     client.force_login(people.office)
@@ -179,20 +152,9 @@ def test_the_search_reads_the_grams_index(people, tickets):
 
 def test_the_office_triage_view_holds_what_waits_for_it(client, people, companies, regions):
     land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
-    category = Category.objects.get(code="land")
-
-    def new(title):
-        return ticket_submit(
-            actor=people.office,
-            enterprise=companies.east,
-            category=category,
-            title=title,
-            description="-",
-            source=Source.OFFICE,
-        )
-
-    new("新收到的")
-    ticket_assign(actor=people.office, ticket=new("已交办的"), department=land)
+    office_ticket(people, companies.east, "新收到的")
+    assigned = office_ticket(people, companies.east, "已交办的")
+    ticket_assign(actor=people.office, ticket=assigned, department=land)
     client.force_login(people.office)
     response = client.get(reverse("issues:list"), {"state": "triage"})
     assert {t.title for t in response.context["page"].object_list} == {"新收到的"}
@@ -207,7 +169,6 @@ def test_a_department_inbox_puts_open_work_first_by_deadline(client, people, com
 
     land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
     staff = UserFactory(username="h", roles=["department"], region=regions.city, department=land)
-    category = Category.objects.get(code="land")
     today = timezone.localdate()
     for title, due, state in [
         ("早已办结", today - datetime.timedelta(days=30), "closed"),
@@ -215,14 +176,7 @@ def test_a_department_inbox_puts_open_work_first_by_deadline(client, people, com
         ("近期", today + datetime.timedelta(days=2), "assigned"),
         ("逾期", today - datetime.timedelta(days=3), "in_progress"),
     ]:
-        ticket = ticket_submit(
-            actor=people.office,
-            enterprise=companies.east,
-            category=category,
-            title=title,
-            description="-",
-            source=Source.OFFICE,
-        )
+        ticket = office_ticket(people, companies.east, title)
         Ticket.objects.filter(pk=ticket.pk).update(lead_department=land, due_date=due, state=state)
     client.force_login(staff)
     page = client.get(reverse("issues:list")).context["page"]

@@ -1,28 +1,21 @@
 import pytest
 from django.urls import reverse
 
-from issues.models import CallBack, Category, Source
+from issues.models import CallBack
 from issues.services import (
     TicketError,
     callback_record,
     callback_sample,
     ticket_decline,
-    ticket_submit,
     ticket_withdraw,
 )
+from tests.factories import submit_ticket
 
 pytestmark = pytest.mark.django_db
 
 
 def ticket(people, companies):
-    return ticket_submit(
-        actor=people.east_enterprise,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
-        title="用地",
-        description="指标",
-        source=Source.ENTERPRISE,
-    )
+    return submit_ticket(people.east_enterprise, companies.east)
 
 
 def test_withdrawals_come_first_and_called_back_tickets_leave_the_sample(people, companies):

@@ -5,17 +5,15 @@ import time_machine
 from django.urls import reverse
 
 from issues.links import rating_token
-from issues.models import Category, Source
 from issues.services import (
     ticket_acknowledge,
     ticket_assign,
     ticket_rate,
     ticket_reply,
-    ticket_submit,
 )
 from issues.workflow import State
 from notifications.models import Notification
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +24,7 @@ def flow(people, companies, regions):
     handler = UserFactory(
         username="handler", roles=["department"], region=regions.city, department=land
     )
-    ticket = ticket_submit(
-        actor=people.east_enterprise,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
-        title="用地",
-        description="指标",
-        source=Source.ENTERPRISE,
-    )
-    return land, handler, ticket
+    return land, handler, submit_ticket(people.east_enterprise, companies.east)
 
 
 def kinds(user):

@@ -5,12 +5,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from issues.models import Category, Source, SupervisionNotice, Ticket, TicketEvent
-from issues.services import ticket_acknowledge, ticket_assign, ticket_reply, ticket_submit
+from issues.models import SupervisionNotice, Ticket, TicketEvent
+from issues.services import ticket_acknowledge, ticket_assign, ticket_reply
 from issues.sweep import sweep
 from issues.workflow import State
 from notifications.models import Notification
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -42,15 +42,7 @@ def staff(land, regions):
 
 
 def new_ticket(people, companies, land, *, urgency="normal"):
-    ticket = ticket_submit(
-        actor=people.east_enterprise,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
-        title="用地",
-        description="指标",
-        source=Source.ENTERPRISE,
-        urgency=urgency,
-    )
+    ticket = submit_ticket(people.east_enterprise, companies.east, urgency=urgency)
     return ticket_assign(actor=people.office, ticket=ticket, department=land)
 
 

@@ -24,7 +24,7 @@ from issues.services import (
 )
 from issues.workflow import TRANSITIONS, InvalidTransition, State
 from org.calendar import add_working_days
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.django_db
 TUESDAY = datetime.datetime(2026, 9, 29, 10, 0, tzinfo=datetime.UTC)
@@ -54,13 +54,11 @@ def head(land, regions):
 
 
 def submit(people, companies, urgency=Urgency.NORMAL):
-    return ticket_submit(
-        actor=people.east_enterprise,
-        enterprise=companies.east,
-        category=Category.objects.get(code="land"),
+    return submit_ticket(
+        people.east_enterprise,
+        companies.east,
         title="用地指标",
         description="扩建缺少用地指标",
-        source=Source.ENTERPRISE,
         urgency=urgency,
     )
 
