@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from org.forms import SpreadsheetUploadForm
+from org.pagination import KeysFirstPaginator
 from org.scoping import regions_for_user
 from org.spreadsheets import SpreadsheetError, workbook_response
 
@@ -17,7 +17,7 @@ from .forms import EnterpriseFilterForm
 from .models import Enterprise
 from .panels import detail_panels
 from .permissions import can_edit_enterprise, can_import_enterprises, can_see_history
-from .selectors import LIST_FIELDS, enterprise_detail, enterprise_list
+from .selectors import enterprise_detail, enterprise_list, enterprise_list_rows
 from .services import ENTERPRISE_COLUMNS, enterprise_export_rows, enterprises_import
 
 MAX_PROBLEMS_SHOWN = 500
@@ -33,7 +33,8 @@ def _filtered(request):
 @require_GET
 def enterprise_list_view(request):
     form, queryset = _filtered(request)
-    page = Paginator(queryset.only(*LIST_FIELDS), 50).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(queryset, 50, rows=enterprise_list_rows)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

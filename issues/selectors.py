@@ -7,7 +7,7 @@ from enterprises.models import Enterprise
 from org.models import Region
 from org.roles import Role
 from org.scoping import user_roles
-from org.search import contains_q, in_q
+from org.search import contains, in_q, search_q
 
 from .models import Ticket, TicketEvent
 from .permissions import ticket_scope_q
@@ -71,14 +71,14 @@ def ticket_list(
         )
     q = (q or "").strip()
     if q:
-        # Three arms that each read an index, so that PostgreSQL ORs their bitmaps rather than
-        # testing every ticket (org/search.py).
-        matches = contains_q("title", q) | in_q(
-            "enterprise_id", Enterprise.objects.filter(contains_q("name", q)).values("pk")
-        )
-        if q.isascii() and q.isalnum():  # numbers are letters and digits: SQ2026000123
-            matches |= Q(number__startswith=q.upper())
-        qs = qs.filter(matches)
+        # Arms that each read an index, so that PostgreSQL ORs their bitmaps rather than
+        # testing every ticket (org/search.py): the title's grams, the enterprise's name, and
+        # the number's prefix (numbers are letters and digits: SQ2026000123).
+        names = Enterprise.objects.filter(contains("name", q)).values("pk")
+        other = in_q("enterprise_id", names)
+        if q.isascii() and q.isalnum():
+            other |= Q(number__startswith=q.upper())
+        qs = qs.filter(search_q(q, ["title"], other=other))
     if Role.DEPARTMENT in user_roles(user) and not (user_roles(user) - {Role.DEPARTMENT}):
         # A department's inbox: its open work first, the nearest deadline on top, then what
         # it finished, the latest first. One department's tickets are few: sorted in memory.

@@ -73,7 +73,9 @@ def ticket_list_view(request):
     form = TicketFilterForm(request.GET if request.GET else None, user=request.user)
     kwargs = form.cleaned_data if form.is_bound and form.is_valid() else {}
     queryset = ticket_list(user=request.user, **{k: v for k, v in kwargs.items() if v})
-    paginator = KeysFirstPaginator(queryset, 50, rows=ticket_list_rows)
+    paginator = KeysFirstPaginator(
+        queryset, 50, rows=ticket_list_rows, count_with_keys=bool(kwargs.get("q"))
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
