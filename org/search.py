@@ -125,51 +125,59 @@ def search_q(text: str, fields, *, other: Q | None = None, using: str = "default
     return candidates & exact
 
 
-class AddGramsColumn(Operation):
-    """Migration operation: the stored ``<column>_grams`` column of ``table`` and its GIN index,
-    on PostgreSQL only (SQLite searches by scanning). The database computes the column on every
-    write; Django's model does not know it, and GramsMatch names it."""
+class PostgresOnlySQL(Operation):
+    """Migration operation: SQL that only PostgreSQL runs (SQLite has no use for it). Not a
+    RunPython, so that nothing replays it as data (tests/browser/conftest.py)."""
 
     reduces_to_sql = True
     reversible = True
 
-    def __init__(self, table: str, column: str):
-        self.table = table
-        self.column = column
+    def __init__(self, sql: str | list[str], reverse_sql: str | list[str]):
+        self.sql = [sql] if isinstance(sql, str) else list(sql)
+        self.reverse_sql = [reverse_sql] if isinstance(reverse_sql, str) else list(reverse_sql)
 
     def deconstruct(self):
-        return self.__class__.__qualname__, [self.table, self.column], {}
+        return self.__class__.__qualname__, [self.sql, self.reverse_sql], {}
 
     def state_forwards(self, app_label, state):
         pass
 
-    def _names(self, schema_editor):
-        quote = schema_editor.quote_name
-        return (
-            quote(self.table),
-            quote(f"{self.column}_grams"),
-            quote(f"{self.table}_{self.column}_grams"),
-            quote(self.column),
-        )
-
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table, grams_column, index, column = self._names(schema_editor)
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {grams_column} tsvector "
-            f"GENERATED ALWAYS AS (liaison_grams({column})) STORED"
-        )
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({grams_column})"
-        )
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in self.sql:
+                schema_editor.execute(statement)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table, grams_column, index, _column = self._names(schema_editor)
-        schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {grams_column}")
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in self.reverse_sql:
+                schema_editor.execute(statement)
+
+    def describe(self):
+        return "SQL for PostgreSQL only"
+
+
+class AddGramsColumn(PostgresOnlySQL):
+    """Migration operation: the stored ``<column>_grams`` column of ``table`` and its GIN index.
+    The database computes the column on every write; Django's model does not know it, and
+    GramsMatch names it."""
+
+    def __init__(self, table: str, column: str):
+        self.table, self.column = table, column
+        grams_column, index = f'"{column}_grams"', f'"{table}_{column}_grams"'
+        super().__init__(
+            [
+                f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS {grams_column} tsvector '
+                f'GENERATED ALWAYS AS (liaison_grams("{column}")) STORED',
+                f'CREATE INDEX IF NOT EXISTS {index} ON "{table}" USING gin ({grams_column})',
+            ],
+            [
+                f"DROP INDEX IF EXISTS {index}",
+                f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS {grams_column}',
+            ],
+        )
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.table, self.column], {}
 
     def describe(self):
         return f"Add the searchable grams of {self.table}.{self.column}"

@@ -1,7 +1,9 @@
 from django.db import migrations
 
-# See org/search.py. IMMUTABLE so that an index may use it; a high COST so that the planner reads
-# the index rather than computing the grams row by row.
+from org.search import PostgresOnlySQL
+
+# See org/search.py. IMMUTABLE, as a stored generated column requires; a high COST, so that
+# the planner never chooses to compute it row by row.
 CREATE = r"""
 CREATE OR REPLACE FUNCTION liaison_grams(text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
@@ -14,16 +16,6 @@ $$
 DROP = "DROP FUNCTION IF EXISTS liaison_grams(text)"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("org", "0005_department_head")]
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [PostgresOnlySQL(CREATE, DROP)]
