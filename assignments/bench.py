@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.urls import reverse
 
-from org.benchmarking import scenario
+from org.benchmarking import get_in_turn, scenario
 from org.models import Cadre, User
 
 
@@ -44,12 +44,4 @@ def assignment_list(client):
     client.force_login(User.objects.get(username="office"))
     url = reverse("assignments:list")
     params = [{}, {"kind": "enterprise", "category": "industrial"}, {"q": "机械"}]
-    state = {"i": 0}
-
-    def run():
-        state["i"] += 1
-        response = client.get(url, params[state["i"] % len(params)])
-        assert response.status_code == 200
-        return response
-
-    return run
+    return get_in_turn(client, url, params)

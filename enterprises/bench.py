@@ -4,7 +4,7 @@ import random
 
 from django.urls import reverse
 
-from org.benchmarking import scenario
+from org.benchmarking import get_in_turn, scenario
 from org.models import Region, User
 
 from .models import Enterprise
@@ -24,15 +24,7 @@ def enterprise_list_search(client):
         {"q": "机械", "region": county.pk},
         {"q": "华", "tag": "high_tech", "page": 2},
     ]
-    state = {"i": 0}
-
-    def run():
-        state["i"] += 1
-        response = client.get(url, params[state["i"] % len(params)])
-        assert response.status_code == 200
-        return response
-
-    return run
+    return get_in_turn(client, url, params)
 
 
 @scenario("enterprise list: whole city, page 200", target_ms=50, max_queries=12)

@@ -7,7 +7,7 @@ from enterprises.models import Enterprise
 from org.models import Region
 from org.roles import Role
 from org.scoping import user_roles
-from org.search import contains, in_q, search_q
+from org.search import in_q, search_q
 
 from .models import Ticket, TicketEvent
 from .permissions import ticket_scope_q
@@ -74,7 +74,7 @@ def ticket_list(
         # Arms that each read an index, so that PostgreSQL ORs their bitmaps rather than
         # testing every ticket (org/search.py): the title's grams, the enterprise's name, and
         # the number's prefix (numbers are letters and digits: SQ2026000123).
-        names = Enterprise.objects.filter(contains("name", q)).values("pk")
+        names = Enterprise.objects.filter(search_q(q, ["name"], stored=False)).values("pk")
         other = in_q("enterprise_id", names)
         if q.isascii() and q.isalnum():
             other |= Q(number__startswith=q.upper())

@@ -29,3 +29,16 @@ def scenario(name: str, *, target_ms: float, max_queries: int, runs: int = 30):
         return prepare
 
     return register
+
+
+def get_in_turn(client, url: str, params: list[dict]) -> Callable:
+    """A run() that GETs ``url`` with each of ``params`` in turn and expects a 200."""
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        response = client.get(url, params[state["i"] % len(params)])
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return run

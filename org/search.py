@@ -15,7 +15,8 @@ of a second for a common word over 11,000 rows) where reading the stored ones co
 nothing. It is worth its space on large tables only: enterprise names (21,000 short rows) are
 scanned, in 3 ms.
 
-``search_q`` builds the condition so that the planner can OR the bitmaps of several indexed arms.
+``search_q`` ORs such a field with other indexed conditions, so that the planner ORs their
+bitmaps rather than scanning the table.
 """
 
 from django.db import connections
@@ -55,17 +56,23 @@ class _ColumnCondition(Expression):
 
 
 class GramsMatch(_ColumnCondition):
-    """``column_grams @@ query``: rows whose column holds every gram of the text."""
+    """``column_grams @@ query`` (stored grams), or ``liaison_grams(column) @@ query`` (an index
+    over the function): rows whose column holds every gram of the text."""
 
-    def __init__(self, expression, text: str):
+    def __init__(self, expression, text: str, *, stored: bool = True):
         super().__init__(expression)
         self.text = text
+        self.stored = stored
 
     def as_sql(self, compiler, connection):
+        query = tsquery_literal(grams(self.text))
+        if not self.stored:
+            sql, params = compiler.compile(self.expression)
+            return f"liaison_grams({sql}) @@ %s::tsquery", [*params, query]
         column = self.expression  # a resolved Col: the stored grams sit beside it
         grams_column = connection.ops.quote_name(f"{column.target.column}_grams")
         sql = f"{compiler.quote_name_unless_alias(column.alias)}.{grams_column}"
-        return f"{sql} @@ %s::tsquery", [tsquery_literal(grams(self.text))]
+        return f"{sql} @@ %s::tsquery", [query]
 
 
 class InArray(_ColumnCondition):
@@ -97,32 +104,28 @@ def contains(field: str, text: str) -> Q:
     return Q(**{f"{field}__{lookup}": text})
 
 
-def search_q(text: str, fields, *, other: Q | None = None, using: str = "default") -> Q:
+def search_q(
+    text: str, fields, *, other: Q | None = None, stored: bool = True, using: str = "default"
+) -> Q:
     """Rows where any of ``fields`` contains ``text`` (ignoring case), or ``other`` holds.
 
-    Each field needs its stored grams on PostgreSQL (AddGramsColumn). ``other`` should be indexed
-    conditions too (a prefix, ``in_q``): every arm of the OR must be, or the table is scanned.
+    Each field needs its stored grams on PostgreSQL (AddGramsColumn), or with ``stored=False``
+    an index over ``liaison_grams(field)`` (AddGramsIndex): only where the search is the sole
+    condition on its table, so that no other index tempts the planner to compute the grams
+    row by row. ``other`` should be indexed conditions too (a prefix, ``in_q``): every arm of
+    the OR must be, or the table is scanned.
     """
     text = text.strip()
-    exact = Q()
+    found = Q()
     for field in fields:
-        exact |= contains(field, text)
-    if other is not None:
-        exact |= other
-    if not text or connections[using].vendor != "postgresql":
-        return exact
-    candidates = Q()
-    for field in fields:
-        candidates |= Q(GramsMatch(F(field), text))
-    if other is not None:
-        candidates |= other
-    if len(text) <= 2:
-        # Up to two characters the grams are the text itself: the index answers exactly, and
-        # the planner, without a LIKE it cannot estimate, judges the number of matches right.
-        return candidates
-    # Two conditions rather than one OR of (grams AND text): the planner reads the candidates
-    # from the indexes and checks the text alone on each, never the grams.
-    return candidates & exact
+        exact = contains(field, text)
+        if text and connections[using].vendor == "postgresql":
+            match = Q(GramsMatch(F(field), text, stored=stored))
+            # Up to two characters the grams are the text itself: the index answers exactly,
+            # and the planner, without a LIKE it cannot estimate, judges the matches right.
+            exact = match if len(text) <= 2 else match & exact
+        found |= exact
+    return found | other if other is not None else found
 
 
 class PostgresOnlySQL(Operation):
@@ -181,3 +184,24 @@ class AddGramsColumn(PostgresOnlySQL):
 
     def describe(self):
         return f"Add the searchable grams of {self.table}.{self.column}"
+
+
+class AddGramsIndex(PostgresOnlySQL):
+    """Migration operation: a GIN index over ``liaison_grams(column)`` of ``table``, for
+    ``search_q(..., stored=False)``: no wider rows, but the grams are computed again whenever
+    the planner tests a row without the index."""
+
+    def __init__(self, table: str, column: str):
+        self.table, self.column = table, column
+        index = f'"{table}_{column}_grams"'
+        super().__init__(
+            f'CREATE INDEX IF NOT EXISTS {index} ON "{table}" '
+            f'USING gin (liaison_grams("{column}"))',
+            f"DROP INDEX IF EXISTS {index}",
+        )
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.table, self.column], {}
+
+    def describe(self):
+        return f"Add the grams index of {self.table}.{self.column}"
