@@ -10,6 +10,7 @@ from enterprises.models import Enterprise, EnterpriseCategory, KeyProject, Liais
 from enterprises.permissions import enterprises_for_user, projects_for_user
 from org.models import Cadre, Department, Rank, Region
 from org.scoping import regions_for_user, sees_everything, spans_whole_tree
+from org.search import search_q
 
 from .models import Assignment
 from .permissions import assignments_for_user
@@ -58,14 +59,13 @@ def assignment_list(
     q = (q or "").strip()
     if q:
         # Semi-joins on each table searched: PostgreSQL evaluates each once, where OR-ing
-        # LIKEs across three outer joins tested every link against every pattern.
+        # LIKEs across three outer joins tested every link against every pattern. Enterprise
+        # names are read through their grams index (org/search.py).
+        code = Q(credit_code__startswith=q.upper()) if q.isascii() and q.isalnum() else None
+        enterprise_matches = search_q(q, ["name"], other=code, stored=False)
         qs = qs.filter(
             Q(cadre_id__in=Cadre.objects.filter(name__contains=q).values("pk"))
-            | Q(
-                enterprise_id__in=Enterprise.objects.filter(
-                    Q(name__contains=q) | Q(credit_code__startswith=q.upper())
-                ).values("pk")
-            )
+            | Q(enterprise_id__in=Enterprise.objects.filter(enterprise_matches).values("pk"))
             | Q(project_id__in=KeyProject.objects.filter(name__contains=q).values("pk"))
         )
     return qs.order_by("-start_date", "-pk")
