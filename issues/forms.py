@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.permissions import enterprises_for_user
 from org.forms import SelectOptionsMixin
@@ -36,7 +37,7 @@ class TicketFilterForm(SelectOptionsMixin, forms.Form):
         ).order_by("name")
         self.fields["state"].choices = [
             ("", _("All states")),
-            ("open", _("Open")),
+            ("open", pgettext_lazy("tickets", "Open")),
             ("triage", _("To triage")),
             *State.choices,
         ]

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.permissions import enterprises_for_user
@@ -60,7 +60,7 @@ def _shortcuts(request):
             views.append((_("To sign off"), {"state": State.SIGNOFF}))
     else:
         views += [
-            (_("Open"), {"state": "open"}),
+            (pgettext("tickets", "Open"), {"state": "open"}),
             (_("Awaiting rating"), {"state": State.REPLIED}),
         ]
     current = {k: v for k, v in request.GET.items() if k != "page" and v}

@@ -198,3 +198,12 @@ def test_a_department_inbox_puts_open_work_first_by_deadline(client, people, com
     client.force_login(staff)
     page = client.get(reverse("issues:list")).context["page"]
     assert [t.title for t in page.object_list] == ["逾期", "近期", "远期", "早已办结"]
+
+
+def test_open_problems_are_called_in_progress_not_enter(client, people, companies):
+    """'Open' is also the home page's button (进入); the board's filter says 进行中."""
+    client.force_login(people.east_enterprise)
+    page = client.get(reverse("issues:list")).content.decode()
+    assert 'href="?state=open">进行中</a>' in page
+    assert '<option value="open">进行中</option>' in page
+    assert "进入" not in page
