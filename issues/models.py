@@ -97,6 +97,9 @@ class Ticket(models.Model):
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    # On PostgreSQL the table also holds title_grams, generated from the title for the board's
+    # search (org/search.py, migration 0010). It blocks a change of the title's type: a
+    # migration that alters this field must drop that column first and add it back after.
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"))
     urgency = models.CharField(

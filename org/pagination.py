@@ -1,5 +1,7 @@
 """A paginator that finds a page's keys first and loads its rows with their relations after."""
 
+import sys
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 
@@ -21,7 +23,7 @@ class KeysFirstPaginator(Paginator):
     def __init__(
         self, object_list, per_page, *, rows=lambda queryset: queryset, count_with_keys=False
     ):
-        super().__init__(object_list, per_page)
+        super().__init__(object_list, per_page)  # no orphans: pages hold per_page rows
         self.rows = rows
         self.count_with_keys = count_with_keys
 
@@ -29,7 +31,7 @@ class KeysFirstPaginator(Paginator):
         return self.object_list.query.order_by or self.object_list.model._meta.ordering
 
     def _keys(self):
-        return self.object_list.prefetch_related(None).values("pk")
+        return self.object_list.values("pk")
 
     def _rows(self, keys):
         rows = self.rows(self.object_list.model._default_manager.filter(pk__in=keys))
@@ -48,7 +50,7 @@ class KeysFirstPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        if number < 1:
+        if number < 1 or number > sys.maxsize // self.per_page:
             return super().get_page(number)  # Django's answer: the last page
         bottom = (number - 1) * self.per_page
         found = list(

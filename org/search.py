@@ -1,21 +1,22 @@
 """Substring search that an index can answer, for Chinese text as well as Latin.
 
 Chinese has no spaces to split words on, and a search for 用地 must find 临时用地审批. PostgreSQL's
-full-text parsers and pg_trgm (which needs three characters) do not serve two-character words, so
-the database function ``liaison_grams`` (migration org 0006) turns a text into the set of its
-lower-cased characters and character pairs. A searchable column ``c`` gets a stored column
-``c_grams`` that the database computes from it on every write, with a GIN index (AddGramsColumn
-below): the index finds the rows holding every pair of the search text (its one character when
-it is that short). Up to two characters that is the answer; longer texts are then checked exactly
-on those candidates alone. SQLite, used by ``make run``, has no such index and scans.
+full-text parsers and pg_trgm (which needs three characters) do not serve two-character words.
+The database function ``liaison_grams`` (migration org 0006) turns a text into the set of its
+characters and character pairs, Latin letters in lower case, and a GIN index over them finds
+the rows holding every pair of the search text (its one character when it is that short). Up
+to two characters that is the answer; longer texts are then checked exactly on those
+candidates alone. SQLite, used by ``make run``, has no such index and scans.
 
-Stored rather than an index over the function: when the planner prefers another index (a
-category, a state) it tests the grams row by row, and computing them cost 20 µs a row (a quarter
-of a second for a common word over 11,000 rows) where reading the stored ones costs next to
-nothing. It is worth its space on large tables only: enterprise names (21,000 short rows) are
-scanned, in 3 ms.
+Two ways to keep the grams:
+- stored beside the column (AddGramsColumn, ticket titles): cheap to test row by row, which the
+  planner does when it prefers another index (a state, a category); computing them instead cost
+  20 µs a row, a quarter of a second for a common word over 11,000 rows;
+- an index over the function (AddGramsIndex, enterprise names): no wider rows (stored grams
+  doubled the enterprise table, and every scan of it), for searches that are the only
+  condition on their table, where no other index competes.
 
-``search_q`` ORs such a field with other indexed conditions, so that the planner ORs their
+``search_q`` ORs such fields with other indexed conditions, so that the planner ORs their
 bitmaps rather than scanning the table.
 """
 
@@ -23,10 +24,15 @@ from django.db import connections
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Expression, F, Q
 
+# Only A-Z are folded, in Python as in liaison_grams: a locale's lower() may change a text's
+# length (İ) or depend on the character's place (a final Σ), and the two sides would disagree.
+# Other scripts' letters match in the case they were written.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 
 def grams(text: str) -> list[str]:
     """The lexemes a text must contain if it holds ``text``: its pairs, or its one character."""
-    text = text.lower()
+    text = text.translate(ASCII_LOWER)
     if len(text) < 2:
         return [text] if text else []
     return sorted({text[i : i + 2] for i in range(len(text) - 1)})

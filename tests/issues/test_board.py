@@ -207,3 +207,27 @@ def test_open_problems_are_called_in_progress_not_enter(client, people, companie
     assert 'href="?state=open">进行中</a>' in page
     assert '<option value="open">进行中</option>' in page
     assert "进入" not in page
+
+
+@pytest.mark.parametrize(
+    ("title", "q"),
+    [
+        ("ΟΔΟΣ ΑΘΗΝΑΣ", "ΟΔΟΣ"),  # Python lower-cases a final Σ to ς, PostgreSQL to σ
+        ("İstanbul port", "İstanbul"),  # Python makes İ two characters
+        ("İstanbul port", "İ"),
+        ("Wi-Fi 覆盖差", "WI-FI"),
+    ],
+)
+def test_the_search_folds_case_alike_in_python_and_in_the_database(
+    client, people, companies, title, q
+):
+    office_ticket(people, companies.east, title)
+    client.force_login(people.office)
+    assert listed(client, q=q) == {title}
+
+
+def test_a_page_number_beyond_any_count_shows_the_last_page(client, people, tickets):
+    client.force_login(people.office)
+    for q in ("", "用地"):
+        response = client.get(reverse("issues:list"), {"q": q, "page": "9" * 25})
+        assert response.status_code == 200 and response.context["page"].number == 1
