@@ -10,7 +10,7 @@ from enterprises.models import Enterprise, EnterpriseCategory, KeyProject, Liais
 from enterprises.permissions import enterprises_for_user, projects_for_user
 from org.models import Cadre, Department, Rank, Region
 from org.scoping import regions_for_user, sees_everything, spans_whole_tree
-from org.search import search_q
+from org.search import contains, search_q
 
 from .models import Assignment
 from .permissions import assignments_for_user
@@ -64,9 +64,9 @@ def assignment_list(
         code = Q(credit_code__startswith=q.upper()) if q.isascii() and q.isalnum() else None
         enterprise_matches = search_q(q, ["name"], other=code, stored=False)
         qs = qs.filter(
-            Q(cadre_id__in=Cadre.objects.filter(name__contains=q).values("pk"))
+            Q(cadre_id__in=Cadre.objects.filter(contains("name", q)).values("pk"))
             | Q(enterprise_id__in=Enterprise.objects.filter(enterprise_matches).values("pk"))
-            | Q(project_id__in=KeyProject.objects.filter(name__contains=q).values("pk"))
+            | Q(project_id__in=KeyProject.objects.filter(contains("name", q)).values("pk"))
         )
     return qs.order_by("-start_date", "-pk")
 
