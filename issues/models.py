@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise, KeyProject
 from org.models import Department
@@ -42,7 +43,7 @@ class DeadlineRule(models.Model):
 
     category = models.ForeignKey(
         Category,
-        verbose_name=_("category"),
+        verbose_name=_("problem category"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -95,8 +96,12 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    source = models.CharField(
+        pgettext_lazy("ticket", "source"), max_length=20, choices=Source.choices
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("problem category"), on_delete=models.PROTECT
+    )
     # On PostgreSQL the table also holds title_grams, generated from the title for the board's
     # search (org/search.py, migration 0010). It blocks a change of the title's type: a
     # migration that alters this field must drop that column first and add it back after.

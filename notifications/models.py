@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.models import Department, Region
 
@@ -115,7 +116,7 @@ class Delivery(models.Model):
         WEBHOOK = "webhook", _("Group bot")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    target = models.CharField(_("to"), max_length=300)
+    target = models.CharField(pgettext_lazy("delivery", "to"), max_length=300)
     ok = models.BooleanField(_("delivered"))
     detail = models.TextField(_("detail"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)

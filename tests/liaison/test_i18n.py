@@ -46,3 +46,23 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, p
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '<html lang="en">' in html
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "chinese"),
+    [
+        # One English word, two Chinese senses: each needs its own msgid or context.
+        ("issues.Ticket", "source", "来源"),  # a quota policy's is its basis
+        ("issues.Ticket", "category", "诉求类别"),  # not the enterprise's 企业类别
+        ("issues.DeadlineRule", "category", "诉求类别"),
+        ("assignments.QuotaPolicy", "source", "依据"),  # the document a quota rests on
+        ("notifications.Delivery", "target", "发送至"),  # not a transition's 新状态
+        ("issues.TicketEvent", "to_state", "新状态"),
+    ],
+)
+def test_field_labels_keep_their_own_sense_in_chinese(model, field, chinese):
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_model(model)._meta.get_field(field).verbose_name) == chinese
