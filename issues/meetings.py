@@ -14,7 +14,7 @@ from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
 from .models import AgendaItem, Meeting, SpecialGroup, Ticket
-from .services import TicketError, deadline_days
+from .services import TicketError, assignment_changes, required
 from .workflow import Action, Actor, State, apply_transition
 
 
@@ -98,38 +98,25 @@ def meeting_decide(
     role = Actor.GROUP if meeting.kind == Meeting.Kind.GROUP else Actor.OFFICE
     ticket = item.ticket
     if decision == AgendaItem.Decision.RESOLVE:
-        if not note.strip():
-            raise TicketError(_("Write how the meeting resolved it: the enterprise reads it."))
+        note = required(note, _("Write how the meeting resolved it: the enterprise reads it."))
         apply_transition(
             ticket,
             action=Action.RESOLVE,
             actor_user=actor,
             actor_role=role,
             note=note,
-            changes={"outcome": note.strip(), "replied_at": timezone.now()},
+            changes={"outcome": note, "replied_at": timezone.now()},
         )
     elif decision == AgendaItem.Decision.ASSIGN:
         if department is None:
             raise TicketError(_("Choose the lead department."))
-        today = timezone.localdate()
-        from org.calendar import add_working_days
-
-        days = working_days or deadline_days(category=ticket.category, urgency=ticket.urgency)
         apply_transition(
             ticket,
             action=Action.ASSIGN,
             actor_user=actor,
             actor_role=role,
             note=note,
-            changes={
-                "lead_department": department,
-                "acknowledge_by": add_working_days(today, 1),
-                "due_date": add_working_days(today, days),
-                "supervised_at": None,
-                "overdue_notified": False,
-                "due_soon_notified": False,
-                "ack_notified": False,
-            },
+            changes=assignment_changes(ticket, department, working_days),
         )
     elif decision == AgendaItem.Decision.ESCALATE:
         if meeting.kind != Meeting.Kind.GROUP:
@@ -151,13 +138,12 @@ def meeting_close(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     agenda, wait in the queue for the next meeting."""
     if not can_run(actor, meeting):
         raise TicketError(_("You cannot close this meeting."))
-    if not minutes.strip():
-        raise TicketError(_("Write the minutes."))
+    minutes = required(minutes, _("Write the minutes."))
     with transaction.atomic():
         meeting.items.filter(decision=AgendaItem.Decision.PENDING).update(
             decision=AgendaItem.Decision.DEFERRED, decided_at=timezone.now()
         )
-        meeting.minutes = minutes.strip()
+        meeting.minutes = minutes
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["minutes", "status"])
     return meeting

@@ -15,7 +15,7 @@ from org.models import Department
 
 from .models import Category, DeadlineRule, Source, Ticket, TicketEvent, Urgency
 from .permissions import capacities, tickets_for_user
-from .workflow import Action, Actor, InvalidTransition, State, apply_transition
+from .workflow import OPEN_STATES, Action, Actor, InvalidTransition, State, apply_transition
 
 
 class TicketError(Exception):
@@ -24,6 +24,14 @@ class TicketError(Exception):
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def required(text: str, message) -> str:
+    """The text without its surrounding blanks; refused with `message` when nothing is left."""
+    text = (text or "").strip()
+    if not text:
+        raise TicketError(message)
+    return text
 
 
 def _as(user, ticket: Ticket, *wanted: str) -> str:
@@ -42,6 +50,31 @@ def deadline_days(*, category: Category, urgency: str) -> int:
     }
     days = rules.get((category.pk, urgency)) or rules.get((None, urgency))
     return days or 10
+
+
+def fresh_deadline(due_date: datetime.date) -> dict:
+    """A new deadline, with the sweep's notices for it not yet sent."""
+    return {
+        "due_date": due_date,
+        "due_soon_notified": False,
+        "overdue_notified": False,
+        "supervised_at": None,
+    }
+
+
+def assignment_changes(ticket: Ticket, department, working_days: int | None = None) -> dict:
+    """A slip to `department`, from the office or a meeting: to be acknowledged within one
+    working day, due in `working_days` (by default the rule for the ticket's category and
+    urgency), the clock running."""
+    days = working_days or deadline_days(category=ticket.category, urgency=ticket.urgency)
+    today = _today()
+    return {
+        "lead_department": department,
+        "acknowledge_by": add_working_days(today, 1),
+        "ack_notified": False,
+        "paused_since": None,
+        **fresh_deadline(add_working_days(today, days)),
+    }
 
 
 def _next_number() -> str:
@@ -122,23 +155,13 @@ def ticket_assign(
     role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
     if not department.is_active:
         raise TicketError(_("%(department)s is no longer active.") % {"department": department})
-    today = _today()
-    days = working_days or deadline_days(category=ticket.category, urgency=ticket.urgency)
     ticket = apply_transition(
         ticket,
         action=Action.ASSIGN,
         actor_user=actor,
         actor_role=role,
         note=note,
-        changes={
-            "lead_department": department,
-            "acknowledge_by": add_working_days(today, 1),
-            "due_date": add_working_days(today, days),
-            "paused_since": None,
-            "due_soon_notified": False,
-            "overdue_notified": False,
-            "supervised_at": None,
-        },
+        changes=assignment_changes(ticket, department, working_days),
     )
     ticket.co_departments.set([d for d in co_departments if d.pk != department.pk])
     return ticket
@@ -146,14 +169,13 @@ def ticket_assign(
 
 def ticket_report(*, actor, ticket: Ticket, reason: str) -> Ticket:
     """A matter spanning departments goes as an escalation report (呈报单) to a city leader."""
-    if not reason.strip():
-        raise TicketError(_("Say why the matter goes to a city leader."))
+    reason = required(reason, _("Say why the matter goes to a city leader."))
     return apply_transition(
         ticket,
         action=Action.REPORT,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.OFFICE),
-        note=reason.strip(),
+        note=reason,
     )
 
 
@@ -168,26 +190,24 @@ def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "") -> Ticket:
 
 
 def ticket_return(*, actor, ticket: Ticket, reason: str) -> Ticket:
-    if not reason.strip():
-        raise TicketError(_("Say why the slip is returned."))
+    reason = required(reason, _("Say why the slip is returned."))
     return apply_transition(
         ticket,
         action=Action.RETURN,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.DEPARTMENT),
-        note=reason.strip(),
+        note=reason,
     )
 
 
 def ticket_decline(*, actor, ticket: Ticket, reason: str) -> Ticket:
-    if not reason.strip():
-        raise TicketError(_("Choose or write the reason it is not accepted."))
+    reason = required(reason, _("Choose or write the reason it is not accepted."))
     return apply_transition(
         ticket,
         action=Action.DECLINE,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.OFFICE),
-        note=reason.strip(),
+        note=reason,
         changes={"closed_at": timezone.now()},
     )
 
@@ -195,17 +215,7 @@ def ticket_decline(*, actor, ticket: Ticket, reason: str) -> Ticket:
 def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
     if into.pk == ticket.pk or into.enterprise_id != ticket.enterprise_id:
         raise TicketError(_("A ticket merges into another open ticket of the same enterprise."))
-    if into.state not in {
-        State.SUBMITTED,
-        State.ASSIGNED,
-        State.IN_PROGRESS,
-        State.RETURNED,
-        State.INFO_REQUESTED,
-        State.SIGNOFF,
-        State.ESCALATED,
-        State.MEETING,
-        State.REPORTED,
-    }:
+    if into.state not in OPEN_STATES:
         raise TicketError(_("%(number)s is no longer open.") % {"number": into.number})
     return apply_transition(
         ticket,
@@ -219,22 +229,20 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Tick
 
 def ticket_request_info(*, actor, ticket: Ticket, question: str) -> Ticket:
     """Ask the enterprise for more material; the deadline clock stops until it answers."""
-    if not question.strip():
-        raise TicketError(_("Say what information is needed."))
+    question = required(question, _("Say what information is needed."))
     return apply_transition(
         ticket,
         action=Action.REQUEST_INFO,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.DEPARTMENT),
-        note=question.strip(),
+        note=question,
         changes={"paused_since": _today()},
     )
 
 
 def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
     """The enterprise answers; the deadline moves by the working days the clock stood still."""
-    if not answer.strip():
-        raise TicketError(_("Write the information asked for."))
+    answer = required(answer, _("Write the information asked for."))
     ticket = Ticket.objects.get(pk=ticket.pk)
     changes = {"paused_since": None}
     if ticket.paused_since and ticket.due_date:
@@ -245,7 +253,7 @@ def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
         action=Action.PROVIDE_INFO,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.ENTERPRISE),
-        note=answer.strip(),
+        note=answer,
         changes=changes,
     )
 
@@ -253,11 +261,10 @@ def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
 def ticket_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
     """The department's outcome (办理结果). An urgent ticket's reply waits for the head's
     sign-off before it reaches the enterprise."""
-    if not outcome.strip():
-        raise TicketError(_("Write the outcome."))
+    outcome = required(outcome, _("Write the outcome."))
     role = _as(actor, ticket, Actor.DEPARTMENT)
     action = Action.SUBMIT_REPLY if ticket.urgency == Urgency.URGENT else Action.REPLY
-    changes = {"outcome": outcome.strip()}
+    changes = {"outcome": outcome}
     if action == Action.REPLY:
         changes["replied_at"] = timezone.now()
     return apply_transition(
@@ -265,7 +272,7 @@ def ticket_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
         action=action,
         actor_user=actor,
         actor_role=role,
-        note=outcome.strip(),
+        note=outcome,
         changes=changes,
     )
 
@@ -282,14 +289,13 @@ def ticket_sign_off(*, actor, ticket: Ticket, note: str = "") -> Ticket:
 
 
 def ticket_send_back(*, actor, ticket: Ticket, reason: str) -> Ticket:
-    if not reason.strip():
-        raise TicketError(_("Say what must be redone."))
+    reason = required(reason, _("Say what must be redone."))
     return apply_transition(
         ticket,
         action=Action.SEND_BACK,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.HEAD, Actor.OFFICE),
-        note=reason.strip(),
+        note=reason,
         changes={"replied_at": None},
     )
 
@@ -315,10 +321,7 @@ def ticket_rate(
                 "reopen_count": ticket.reopen_count + 1,
                 "rating": rating,
                 "rating_comment": comment,
-                "due_date": add_working_days(_today(), days),
-                "overdue_notified": False,
-                "due_soon_notified": False,
-                "supervised_at": None,
+                **fresh_deadline(add_working_days(_today(), days)),
             },
         )
     return apply_transition(
@@ -348,14 +351,13 @@ def ticket_request_extension(
     """The department asks, once, for more working days; the office decides."""
     if not working_days or not 1 <= working_days <= 60:
         raise TicketError(_("Ask for 1 to 60 more working days."))
-    if not reason.strip():
-        raise TicketError(_("Say why more time is needed."))
+    reason = required(reason, _("Say why more time is needed."))
     return apply_transition(
         ticket,
         action=Action.REQUEST_EXTENSION,
         actor_user=actor,
         actor_role=_as(actor, ticket, Actor.DEPARTMENT),
-        note=reason.strip(),
+        note=reason,
         changes={"extension_days": working_days},
     )
 
@@ -364,12 +366,7 @@ def ticket_decide_extension(*, actor, ticket: Ticket, approve: bool, note: str =
     ticket = Ticket.objects.get(pk=ticket.pk)
     changes = {"extension_days": None, "extension_used": True}
     if approve and ticket.extension_days and ticket.due_date:
-        changes.update(
-            due_date=add_working_days(ticket.due_date, ticket.extension_days),
-            due_soon_notified=False,
-            overdue_notified=False,
-            supervised_at=None,
-        )
+        changes.update(fresh_deadline(add_working_days(ticket.due_date, ticket.extension_days)))
     verdict = _("Extension approved.") if approve else _("Extension refused.")
     return apply_transition(
         ticket,

@@ -143,3 +143,16 @@ def test_unrated_replies_close_after_seven_days(people, companies, land, staff):
         assert sweep().counts == {"closed_unrated": 1}
     ticket.refresh_from_db()
     assert ticket.state == State.CLOSED and ticket.rating is None and ticket.closed_at
+
+
+def test_a_reassigned_slip_is_reminded_again(people, companies, land, staff):
+    from issues.services import ticket_return
+
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:  # Monday
+        ticket = new_ticket(people, companies, land)
+        clock.move_to(at(2026, 3, 4))
+        assert sweep().counts["acknowledge_reminders"] == 1
+        ticket_return(actor=staff["handler"], ticket=ticket, reason="不属于本部门职责")
+        ticket_assign(actor=people.office, ticket=ticket, department=land, note="请再研究")
+        clock.move_to(at(2026, 3, 6))  # the new slip was due for acknowledgement on the 5th
+        assert sweep().counts.get("acknowledge_reminders") == 1
