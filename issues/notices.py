@@ -52,7 +52,7 @@ def _department_webhooks(ticket):
 
 
 def after_transition(ticket, action: str, actor) -> None:
-    url = f"/issues/{ticket.pk}/"
+    url = ticket.get_absolute_url()
     head = f"{ticket.number} {ticket.title}"
     if action == Action.ASSIGN:
         send(

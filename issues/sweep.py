@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,7 @@ def _office_users():
 
 
 def _messages(rows, recipients_for, *, kind, title, body):
+    detail = reverse("issues:detail", args=[0]).removesuffix("0/")  # one reverse() a batch
     messages = []
     for row in rows:
         pk, number, subject, _department, due, _path = row
@@ -79,7 +81,7 @@ def _messages(rows, recipients_for, *, kind, title, body):
                     "kind": kind,
                     "title": title % {"number": number, "title": subject},
                     "body": body % {"due": due},
-                    "url": f"/issues/{pk}/",
+                    "url": f"{detail}{pk}/",
                 }
             )
     return messages
@@ -98,6 +100,21 @@ def _notify(rows, recipients_for, **text) -> None:
     fan_out(messages, department_texts={d: "\n".join(lines) for d, lines in digests.items()})
 
 
+def _remind_departments(queryset, result, *, step, kind, title, body, done) -> None:
+    """Notify each ticket's department, batch by batch, marking the batch `done`."""
+    for rows in _batches(queryset):
+        users = _department_users(r[3] for r in rows)
+        _notify(
+            rows,
+            lambda r, users=users: users.get(r[3], []),
+            kind=kind,
+            title=title,
+            body=body,
+        )
+        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
+        result.add(step, len(rows))
+
+
 def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -106,53 +123,38 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     clock = Q(state__in=list(CLOCK_STATES), paused_since__isnull=True, due_date__isnull=False)
 
     # 1. Not acknowledged in time: remind the department.
-    late_ack = Ticket.objects.filter(
-        state=State.ASSIGNED, acknowledge_by__lt=today, ack_notified=False
+    _remind_departments(
+        Ticket.objects.filter(state=State.ASSIGNED, acknowledge_by__lt=today, ack_notified=False),
+        result,
+        step="acknowledge_reminders",
+        kind="ticket.ack_late",
+        title=_("Please acknowledge %(number)s: %(title)s"),
+        body=_("The assignment slip has not been acknowledged; due %(due)s."),
+        done={"ack_notified": True},
     )
-    for rows in _batches(late_ack):
-        users = _department_users(r[3] for r in rows)
-        _notify(
-            rows,
-            lambda r, users=users: users.get(r[3], []),
-            kind="ticket.ack_late",
-            title=_("Please acknowledge %(number)s: %(title)s"),
-            body=_("The assignment slip has not been acknowledged; due %(due)s."),
-        )
-        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(ack_notified=True)
-        result.add("acknowledge_reminders", len(rows))
-
     # 2. Due within one working day.
     soon = calendar.add(today, 1)
-    due_soon = Ticket.objects.filter(
-        clock, due_date__gte=today, due_date__lte=soon, due_soon_notified=False
+    _remind_departments(
+        Ticket.objects.filter(
+            clock, due_date__gte=today, due_date__lte=soon, due_soon_notified=False
+        ),
+        result,
+        step="due_soon",
+        kind="ticket.due_soon",
+        title=_("%(number)s is due soon: %(title)s"),
+        body=_("Due %(due)s."),
+        done={"due_soon_notified": True},
     )
-    for rows in _batches(due_soon):
-        users = _department_users(r[3] for r in rows)
-        _notify(
-            rows,
-            lambda r, users=users: users.get(r[3], []),
-            kind="ticket.due_soon",
-            title=_("%(number)s is due soon: %(title)s"),
-            body=_("Due %(due)s."),
-        )
-        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(due_soon_notified=True)
-        result.add("due_soon", len(rows))
-
     # 3. Overdue.
-    overdue = Ticket.objects.filter(clock, due_date__lt=today, overdue_notified=False)
-    for rows in _batches(overdue):
-        users = _department_users(r[3] for r in rows)
-        _notify(
-            rows,
-            lambda r, users=users: users.get(r[3], []),
-            kind="ticket.overdue",
-            title=_("%(number)s is overdue: %(title)s"),
-            body=_("It was due %(due)s."),
-        )
-        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(
-            overdue_notified=True, due_soon_notified=True
-        )
-        result.add("overdue", len(rows))
+    _remind_departments(
+        Ticket.objects.filter(clock, due_date__lt=today, overdue_notified=False),
+        result,
+        step="overdue",
+        kind="ticket.overdue",
+        title=_("%(number)s is overdue: %(title)s"),
+        body=_("It was due %(due)s."),
+        done={"overdue_notified": True, "due_soon_notified": True},
+    )
 
     # 4. Overdue by the margin: a supervision notice to the department head and the office.
     margin = settings.SUPERVISE_AFTER_WORKING_DAYS
