@@ -10,7 +10,7 @@ from org.scoping import user_roles
 from org.search import in_q, search_q
 
 from .models import Ticket, TicketEvent
-from .permissions import ticket_scope_q
+from .permissions import tickets_for_user
 from .workflow import CLOCK_STATES, OPEN_STATES, TRIAGE_STATES
 
 
@@ -41,8 +41,7 @@ def ticket_list(
     source="",
     deadline="",
 ) -> QuerySet[Ticket]:
-    scope = ticket_scope_q(user)
-    qs = Ticket.objects.all() if scope is None else Ticket.objects.filter(scope)
+    qs = tickets_for_user(user)
     if state == "open":
         qs = qs.filter(state__in=list(OPEN_STATES))
     elif state == "triage":
@@ -100,8 +99,7 @@ def ticket_list(
 
 def ticket_detail(*, user, pk: int) -> Ticket:
     """The ticket with its timeline; DoesNotExist outside the user's scope."""
-    scope = ticket_scope_q(user)
-    qs = Ticket.objects.all() if scope is None else Ticket.objects.filter(scope)
+    qs = tickets_for_user(user)
     return (
         qs.select_related(
             "enterprise__region",

@@ -19,7 +19,7 @@ from org.scoping import has_role, region_in_scope
 from . import services
 from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
 from .models import Source, Ticket
-from .permissions import capacities, ticket_scope_q
+from .permissions import capacities, tickets_for_user
 from .selectors import ticket_detail, ticket_list, ticket_list_rows
 from .workflow import OPEN_STATES, Action, InvalidTransition, State, allowed_actions
 
@@ -221,10 +221,8 @@ def attachment_upload_view(request, pk: int):
 def attachment_download_view(request, pk: int):
     """Only through the ticket's scope; the stored name is never shown."""
     from .models import Attachment
-    from .permissions import ticket_scope_q
 
-    scope = ticket_scope_q(request.user)
-    tickets = Ticket.objects.all() if scope is None else Ticket.objects.filter(scope)
+    tickets = tickets_for_user(request.user)
     attachment = Attachment.objects.filter(pk=pk, ticket__in=tickets.values("pk")).first()
     if attachment is None:
         raise Http404
@@ -283,7 +281,9 @@ def ticket_action_view(request, pk: int):
         elif action == Action.DECLINE:
             services.ticket_decline(actor=user, ticket=ticket, reason=note)
         elif action == Action.MERGE:
-            into = Ticket.objects.filter(number=(data.get("into") or "").strip().upper()).first()
+            # Through the scope, as every lookup: a number outside it does not exist here.
+            number = (data.get("into") or "").strip().upper()
+            into = tickets_for_user(user).filter(number=number).first()
             if into is None:
                 raise services.TicketError(_("No ticket has that number."))
             services.ticket_merge(actor=user, ticket=ticket, into=into, note=note)
@@ -551,9 +551,7 @@ def bulk_assign_view(request):
     if department is None or not ids:
         messages.error(request, _("Tick the problems and choose the lead department."))
         return redirect(request.POST.get("next") or "issues:list")
-    scope = ticket_scope_q(request.user)
-    tickets = Ticket.objects.filter(pk__in=ids)
-    tickets = tickets if scope is None else tickets.filter(scope)
+    tickets = tickets_for_user(request.user).filter(pk__in=ids)
     done, refused = 0, []
     for ticket in tickets.select_related("category"):
         try:

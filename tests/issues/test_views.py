@@ -183,3 +183,16 @@ def test_a_cross_department_matter_is_reported_to_a_leader(client, people, compa
     act(client, ticket, "assign", department=land.pk, note="请市自然资源和规划局牵头")
     ticket.refresh_from_db()
     assert ticket.state == State.ASSIGNED and ticket.lead_department == land
+
+
+def test_a_merge_target_outside_the_scope_is_no_ticket(client, people, companies):
+    client.force_login(people.west_enterprise)
+    submit(client, companies.west)
+    client.force_login(people.east_enterprise)
+    submit(client, companies.east)
+    west, east = Ticket.objects.order_by("pk")
+    client.force_login(people.east_office)  # sees its county's tickets, not the west's
+    response = act(client, east, "merge", into=west.number)
+    assert response.status_code == 422
+    assert "没有该编号的诉求" in response.content.decode()
+    assert Ticket.objects.get(pk=east.pk).state == State.SUBMITTED
