@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from enterprises.panels import Panel
 from enterprises.permissions import enterprises_for_user, projects_for_user
+from enterprises.selectors import enterprise_match_q
 from org.forms import SpreadsheetUploadForm
 from org.roles import Role
 from org.scoping import has_role
@@ -283,7 +284,7 @@ def enterprise_search_view(request):
     q = request.GET.get("enterprise_q", "").strip()
     qs = enterprises_for_user(request.user).filter(is_active=True).select_related("region")
     if q:
-        qs = qs.filter(name__contains=q) | qs.filter(credit_code__startswith=q.upper())
+        qs = qs.filter(enterprise_match_q(q))
     rows = [(e.pk, f"{e.name} · {e.region.name}") for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
     return _search_response(request, rows)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.permissions import enterprises_for_user
+from enterprises.selectors import enterprise_match_q
 from org.pagination import KeysFirstPaginator
 from org.roles import Role
 from org.scoping import has_role, region_in_scope
@@ -151,7 +152,7 @@ def enterprise_search_view(request):
     q = request.GET.get("enterprise_q", "").strip()
     qs = enterprises_for_user(request.user).filter(is_active=True)
     if q:
-        qs = qs.filter(name__contains=q) | qs.filter(credit_code__startswith=q.upper())
+        qs = qs.filter(enterprise_match_q(q))
     rows = [(e.pk, e.name) for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
     return render(request, "assignments/_options.html", {"rows": rows})
 
