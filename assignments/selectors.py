@@ -193,18 +193,7 @@ def coverage_for_user(user) -> Coverage:
     coverage.by_region = sorted(by_region.values(), key=lambda r: r.label)
     coverage.by_category = [row for row in by_category.values() if row.total]
 
-    project_link = Assignment.objects.filter(project_id=OuterRef("pk"), ended_on__isnull=True)
-    project_rows = (
-        projects_for_user(user)
-        .filter(is_active=True)
-        .annotate(covered=Exists(project_link))
-        .values("covered")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in project_rows:
-        coverage.projects.total += row["n"]
-        coverage.projects.covered += row["n"] if row["covered"] else 0
+    coverage.projects = _covered(projects_for_user(user), "project_id")
 
     # Cadres: one row per cadre with its active link counts, classified against the quota.
     book = RuleBook(actor=user)
@@ -310,20 +299,24 @@ def uncovered_enterprises(*, user) -> QuerySet[Enterprise]:
 
 def coverage_summary(*, user) -> EnterpriseRow:
     """Enterprises in the user's area and how many have a cadre (one query, for the home page)."""
-    active_link = Assignment.objects.filter(enterprise_id=OuterRef("pk"), ended_on__isnull=True)
-    summary = EnterpriseRow("")
+    return _covered(enterprises_for_user(user), "enterprise_id")
+
+
+def _covered(queryset, link: str) -> EnterpriseRow:
+    """How many of the active rows of `queryset` an active link reaches through `link`."""
+    active_link = Assignment.objects.filter(**{link: OuterRef("pk")}, ended_on__isnull=True)
+    counts = EnterpriseRow("")
     rows = (
-        enterprises_for_user(user)
-        .filter(is_active=True)
+        queryset.filter(is_active=True)
         .annotate(covered=Exists(active_link))
         .values("covered")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
-        summary.total += row["n"]
-        summary.covered += row["n"] if row["covered"] else 0
-    return summary
+        counts.total += row["n"]
+        counts.covered += row["n"] if row["covered"] else 0
+    return counts
 
 
 def my_link_counts(*, user) -> dict:
