@@ -110,6 +110,15 @@ def after_transition(ticket, action: str, actor) -> None:
             title=_("The enterprise is not satisfied: %(ticket)s is reopened") % {"ticket": head},
             url=url,
         )
+    elif action == Action.REWORK:
+        send(
+            recipients=_office_users(ticket) + _department_users(ticket),
+            kind="ticket.rework",
+            title=_("The enterprise is still not satisfied: %(ticket)s goes to the special group")
+            % {"ticket": head},
+            body=ticket.rating_comment,
+            url=url,
+        )
     elif action in (Action.DECLINE, Action.MERGE):
         send(
             recipients=_enterprise_users(ticket),

@@ -116,3 +116,24 @@ def ticket_detail(*, user, pk: int) -> Ticket:
         )
         .get(pk=pk)
     )
+
+
+def likely_duplicates(*, user, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+    """The enterprise's other open tickets that are likely the same problem: the same category,
+    or a similar title. Only the office merges, so only for a ticket awaiting triage."""
+    from difflib import SequenceMatcher
+
+    if ticket.state != "submitted":
+        return []
+    candidates = (
+        tickets_for_user(user)
+        .filter(enterprise_id=ticket.enterprise_id, state__in=list(OPEN_STATES))
+        .exclude(pk=ticket.pk)
+        .select_related("category")
+        .order_by("-pk")[:50]
+    )
+
+    def similar(other: Ticket) -> bool:
+        return SequenceMatcher(None, ticket.title, other.title).ratio() >= 0.6
+
+    return [t for t in candidates if t.category_id == ticket.category_id or similar(t)][:limit]

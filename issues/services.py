@@ -155,13 +155,19 @@ def ticket_assign(
     role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
     if not department.is_active:
         raise TicketError(_("%(department)s is no longer active.") % {"department": department})
+    changes = assignment_changes(ticket, department, working_days)
+    # The timeline names where the slip went and by when, whatever the note says.
+    slip = _("Assigned to %(department)s, due %(due)s.") % {
+        "department": department.name,
+        "due": changes["due_date"].isoformat(),
+    }
     ticket = apply_transition(
         ticket,
         action=Action.ASSIGN,
         actor_user=actor,
         actor_role=role,
-        note=note,
-        changes=assignment_changes(ticket, department, working_days),
+        note=f"{slip}\n{note.strip()}".strip(),
+        changes=changes,
     )
     ticket.co_departments.set([d for d in co_departments if d.pk != department.pk])
     return ticket
@@ -259,21 +265,29 @@ def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
 
 
 def ticket_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
-    """The department's outcome (办理结果). An urgent ticket's reply waits for the head's
-    sign-off before it reaches the enterprise."""
+    """The department's outcome (办理结果), straight to the enterprise. An urgent ticket's
+    reply goes through ticket_submit_reply (the table's guard refuses it here)."""
     outcome = required(outcome, _("Write the outcome."))
-    role = _as(actor, ticket, Actor.DEPARTMENT)
-    action = Action.SUBMIT_REPLY if ticket.urgency == Urgency.URGENT else Action.REPLY
-    changes = {"outcome": outcome}
-    if action == Action.REPLY:
-        changes["replied_at"] = timezone.now()
     return apply_transition(
         ticket,
-        action=action,
+        action=Action.REPLY,
         actor_user=actor,
-        actor_role=role,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
         note=outcome,
-        changes=changes,
+        changes={"outcome": outcome, "replied_at": timezone.now()},
+    )
+
+
+def ticket_submit_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
+    """An urgent ticket's outcome, submitted to the department head for sign-off."""
+    outcome = required(outcome, _("Write the outcome."))
+    return apply_transition(
+        ticket,
+        action=Action.SUBMIT_REPLY,
+        actor_user=actor,
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        note=outcome,
+        changes={"outcome": outcome},
     )
 
 
@@ -303,13 +317,28 @@ def ticket_send_back(*, actor, ticket: Ticket, reason: str) -> Ticket:
 def ticket_rate(
     *, actor, ticket: Ticket, rating: int, satisfied: bool, comment: str = ""
 ) -> Ticket:
-    """The enterprise rates the outcome. Not satisfied reopens the ticket once, to the same
-    department with a fresh deadline; otherwise (or the second time) it closes."""
+    """The enterprise rates the outcome. Satisfied closes the ticket. Not satisfied (with a
+    reason) reopens it once, to the same department with a fresh deadline; a second
+    dissatisfaction is reworked a level higher: the special group, the office alerted. A
+    dissatisfied rating is never recorded as a confirmation."""
     if rating not in range(1, 6):
         raise TicketError(_("Rate from 1 to 5."))
+    comment = (comment or "").strip()
+    if not satisfied:
+        comment = required(comment, _("Say why you are not satisfied."))
     role = _as(actor, ticket, Actor.ENTERPRISE)
     ticket = Ticket.objects.get(pk=ticket.pk)
-    if not satisfied and ticket.reopen_count == 0:
+    rated = {"rating": rating, "rating_comment": comment}
+    if satisfied:
+        return apply_transition(
+            ticket,
+            action=Action.CONFIRM,
+            actor_user=actor,
+            actor_role=role,
+            note=comment,
+            changes={**rated, "closed_at": timezone.now()},
+        )
+    if ticket.reopen_count == 0:
         days = deadline_days(category=ticket.category, urgency=ticket.urgency)
         return apply_transition(
             ticket,
@@ -318,23 +347,23 @@ def ticket_rate(
             actor_role=role,
             note=comment,
             changes={
+                **rated,
                 "reopen_count": ticket.reopen_count + 1,
-                "rating": rating,
-                "rating_comment": comment,
                 **fresh_deadline(add_working_days(_today(), days)),
             },
         )
     return apply_transition(
         ticket,
-        action=Action.CONFIRM,
+        action=Action.REWORK,
         actor_user=actor,
         actor_role=role,
         note=comment,
-        changes={"rating": rating, "rating_comment": comment, "closed_at": timezone.now()},
+        changes={**rated, "reopen_count": ticket.reopen_count + 1},
     )
 
 
-def ticket_withdraw(*, actor, ticket: Ticket, reason: str = "") -> Ticket:
+def ticket_withdraw(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    reason = required(reason, _("Say why the problem is withdrawn."))
     return apply_transition(
         ticket,
         action=Action.WITHDRAW,
@@ -404,6 +433,7 @@ __all__ = [
     "ticket_send_back",
     "ticket_sign_off",
     "ticket_submit",
+    "ticket_submit_reply",
     "ticket_withdraw",
     "tickets_for_user",
 ]

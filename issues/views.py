@@ -1,11 +1,10 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -13,16 +12,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enterprises.permissions import enterprises_for_user
 from enterprises.selectors import enterprise_match_q
+from org.calendar import working_days_between
 from org.pagination import KeysFirstPaginator
 from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
-from . import services
-from .forms import ActionForm, TicketFilterForm, TicketSubmitForm
+from . import actions, services
+from .forms import (
+    BulkAssignForm,
+    CallbackForm,
+    MeetingDecisionForm,
+    MeetingPlanForm,
+    RatingLinkForm,
+    TicketFilterForm,
+    TicketSubmitForm,
+)
 from .models import Source, Ticket
 from .permissions import capacities, tickets_for_user
 from .selectors import ticket_detail, ticket_list, ticket_list_rows
-from .workflow import OPEN_STATES, Action, InvalidTransition, State, allowed_actions
+from .workflow import CLOCK_STATES, Action, Actor, InvalidTransition, State
 
 SEARCH_LIMIT = 20
 SUBMITTER_ROLES = (Role.ENTERPRISE, Role.CADRE, Role.LIAISON_OFFICE, Role.ADMIN)
@@ -165,32 +173,58 @@ DECLINE_REASONS = [
 ]
 
 
-def _detail_context(request, ticket, form=None):
-    can = capacities(request.user, ticket)
-    is_office = "office" in can
-    duplicates = []
-    if is_office and ticket.state == State.SUBMITTED:
-        # Likely duplicates: the enterprise's other open tickets, same category first.
-        duplicates = sorted(
-            Ticket.objects.filter(enterprise_id=ticket.enterprise_id, state__in=list(OPEN_STATES))
-            .exclude(pk=ticket.pk)
-            .select_related("category")[:10],
-            key=lambda t: (t.category_id != ticket.category_id, -t.pk),
-        )[:5]
+def _timeline(ticket) -> list[dict]:
+    """The ticket's history and its uploads, in the order they happened: who, when, what."""
+    rows = [
+        {"when": e.created_at, "event": e, "actor": e.actor, "cadre": _by_cadre(ticket, e)}
+        for e in ticket.events.all()
+    ]
+    rows += [
+        {"when": a.created_at, "attachment": a, "actor": a.uploaded_by}
+        for a in ticket.attachments.all()
+    ]
+    return sorted(rows, key=lambda row: row["when"])
+
+
+def _by_cadre(ticket, event) -> bool:
+    """A cadre's report is shown as the cadre's, not as the office's (the workflow has no
+    cadre actor: the office takes the ticket from there)."""
+    return event.action == Action.SUBMIT and ticket.source == Source.CADRE
+
+
+def _overdue_days(ticket) -> int:
+    """Working days past the deadline while the department's clock runs; 0 when not late."""
+    today = timezone.localdate()
+    if ticket.state not in CLOCK_STATES or ticket.paused_since or not ticket.due_date:
+        return 0
+    return working_days_between(ticket.due_date, today) if ticket.due_date < today else 0
+
+
+def _detail_context(request, ticket, posted=None):
+    """The page of a ticket; `posted` is the bound form of an action that was refused, shown
+    in place of its empty form with its errors next to its fields."""
+    entries = actions.offered(ticket, request.user)
+    forms = []
+    for entry in entries:
+        if posted is not None and posted[0] is entry:
+            forms.append((entry, posted[1]))
+        else:
+            forms.append((entry, entry.build(ticket, request.user)))
     return {
         "ticket": ticket,
-        # Meeting decisions are taken on the meeting's page; the sweep's own steps nowhere.
-        "actions": [
-            a
-            for a in allowed_actions(ticket.state, can)
-            if a not in (Action.RESOLVE, Action.TO_MEETING, Action.EXPIRE)
-        ],
-        "Action": Action,
-        "form": form or ActionForm(),
-        "is_office": is_office,
-        "duplicates": duplicates,
+        "actions": [entry.action for entry in entries],
+        "action_forms": forms,
+        "timeline": _timeline(ticket),
+        "overdue_days": _overdue_days(ticket),
+        "is_enterprise": _sees_as_enterprise(request.user, ticket),
         "decline_reasons": DECLINE_REASONS,
     }
+
+
+def _sees_as_enterprise(user, ticket) -> bool:
+    """The enterprise (or anyone seeing the ticket only as its enterprise) is not shown the
+    internal assignment slip."""
+    return capacities(user, ticket) == {Actor.ENTERPRISE}
 
 
 @login_required
@@ -242,7 +276,7 @@ def ticket_slip_view(request, pk: int):
     escalation report to a city leader (联企服务呈报单)."""
     ticket = _detail_or_404(request, pk)
     report = ticket.state == State.REPORTED
-    if not ticket.lead_department_id and not report:
+    if (not ticket.lead_department_id and not report) or _sees_as_enterprise(request.user, ticket):
         raise Http404
     return render(request, "issues/slip.html", {"ticket": ticket, "report": report})
 
@@ -250,91 +284,38 @@ def ticket_slip_view(request, pk: int):
 @login_required
 @require_POST
 def ticket_action_view(request, pk: int):
+    """One action of the registry (issues/actions.py): its form checks the input, its service
+    takes the step, and a refusal is shown next to the field it concerns."""
     ticket = _detail_or_404(request, pk)
-    form = ActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was not filled in correctly."))
-        return render(
-            request, "issues/detail.html", _detail_context(request, ticket, form), status=422
-        )
-    data = form.cleaned_data
-    action = data["action"]
-    note = data.get("note") or ""
-    user = request.user
-    try:
-        if action == Action.ASSIGN:
-            if data.get("department") is None:
-                raise services.TicketError(_("Choose the lead department."))
-            services.ticket_assign(
-                actor=user,
-                ticket=ticket,
-                department=data["department"],
-                co_departments=data.get("co_departments") or [],
-                working_days=data.get("working_days"),
-                note=note,
-            )
-        elif action == Action.REPORT:
-            services.ticket_report(actor=user, ticket=ticket, reason=note)
-        elif action == Action.ACKNOWLEDGE:
-            services.ticket_acknowledge(actor=user, ticket=ticket, note=note)
-        elif action == Action.RETURN:
-            services.ticket_return(actor=user, ticket=ticket, reason=note)
-        elif action == Action.DECLINE:
-            services.ticket_decline(actor=user, ticket=ticket, reason=note)
-        elif action == Action.MERGE:
-            # Through the scope, as every lookup: a number outside it does not exist here.
-            number = (data.get("into") or "").strip().upper()
-            into = tickets_for_user(user).filter(number=number).first()
-            if into is None:
-                raise services.TicketError(_("No ticket has that number."))
-            services.ticket_merge(actor=user, ticket=ticket, into=into, note=note)
-        elif action == Action.REQUEST_INFO:
-            services.ticket_request_info(actor=user, ticket=ticket, question=note)
-        elif action == Action.PROVIDE_INFO:
-            services.ticket_provide_info(actor=user, ticket=ticket, answer=note)
-        elif action in (Action.REPLY, Action.SUBMIT_REPLY):
-            services.ticket_reply(actor=user, ticket=ticket, outcome=note)
-        elif action == Action.SIGN_OFF:
-            services.ticket_sign_off(actor=user, ticket=ticket, note=note)
-        elif action == Action.SEND_BACK:
-            services.ticket_send_back(actor=user, ticket=ticket, reason=note)
-        elif action == Action.REQUEST_EXTENSION:
-            services.ticket_request_extension(
-                actor=user, ticket=ticket, working_days=data.get("working_days"), reason=note
-            )
-        elif action == Action.DECIDE_EXTENSION:
-            services.ticket_decide_extension(
-                actor=user, ticket=ticket, approve=data.get("satisfied") == "yes", note=note
-            )
-        elif action == Action.ESCALATE:
-            services.ticket_escalate(actor=user, ticket=ticket, note=note)
-        elif action in (Action.CONFIRM, Action.REOPEN):
-            if not data.get("rating") or not data.get("satisfied"):
-                raise services.TicketError(
-                    _("Give a rating from 1 to 5 and say whether you are satisfied.")
-                )
-            services.ticket_rate(
-                actor=user,
-                ticket=ticket,
-                rating=data["rating"],
-                satisfied=data["satisfied"] == "yes",
-                comment=note,
-            )
-        elif action == Action.WITHDRAW:
-            services.ticket_withdraw(actor=user, ticket=ticket, reason=note)
+    entry = actions.REGISTRY.get(request.POST.get("action", ""))
+    if entry is None:
+        messages.error(request, _("This action is not available here."))
+        return render(request, "issues/detail.html", _detail_context(request, ticket), status=422)
+    form = entry.build(ticket, request.user, request.POST)
+    if form.is_valid():
+        try:
+            done = entry.perform(actor=request.user, ticket=ticket, data=form.cleaned_data)
+        except (InvalidTransition, services.TicketError) as exc:
+            form.add_error(None, str(exc))
+            messages.error(request, str(exc))
         else:
-            raise services.TicketError(_("This action is not available here."))
-    except (InvalidTransition, services.TicketError) as exc:
-        messages.error(request, str(exc))
-        ticket = _detail_or_404(request, pk)
-        return render(
-            request, "issues/detail.html", _detail_context(request, ticket, form), status=422
+            messages.success(request, entry.done(done))
+            if tickets_for_user(request.user).filter(pk=pk).exists():
+                return redirect("issues:detail", pk=pk)
+            # e.g. a department that returned the slip no longer sees the ticket
+            return redirect("issues:list")
+    else:
+        messages.error(
+            request,
+            _("“%(action)s” was not done: see the fields marked below.") % {"action": entry.label},
         )
-    messages.success(request, _("Done."))
-    try:
-        return redirect("issues:detail", pk=_detail_or_404(request, pk).pk)
-    except Http404:  # e.g. a department that returned the slip no longer sees the ticket
-        return redirect("issues:list")
+    ticket = _detail_or_404(request, pk)
+    return render(
+        request,
+        "issues/detail.html",
+        _detail_context(request, ticket, posted=(entry, form)),
+        status=422,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -347,9 +328,8 @@ def rating_link_view(request, token: str):
     ticket = ticket_for_token(token)
     if ticket is None or ticket.state != State.REPLIED:
         return render(request, "issues/rate_link.html", {"invalid": True}, status=410)
+    form = RatingLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        rating = request.POST.get("rating", "")
-        satisfied = request.POST.get("satisfied", "")
         rater = (
             LiaisonPerson.objects.filter(
                 enterprise_id=ticket.enterprise_id, is_active=True, user__isnull=False
@@ -358,27 +338,28 @@ def rating_link_view(request, token: str):
             .order_by("slot")
             .first()
         )
-        if not rating.isdigit() or satisfied not in ("yes", "no"):
-            messages.error(
-                request, _("Give a rating from 1 to 5 and say whether you are satisfied.")
-            )
+        if not form.is_valid():
+            pass
         elif rater is None:
-            messages.error(request, _("Your enterprise has no liaison account: log in to rate."))
+            form.add_error(None, _("Your enterprise has no liaison account: log in to rate."))
         else:
+            data = form.cleaned_data
             try:
                 services.ticket_rate(
                     actor=rater.user,
                     ticket=ticket,
-                    rating=int(rating),
-                    satisfied=satisfied == "yes",
-                    comment=request.POST.get("comment", "")[:2000],
+                    rating=data["rating"],
+                    satisfied=data["satisfied"] == "yes",
+                    comment=data["comment"],
                 )
             except (InvalidTransition, services.TicketError) as exc:
-                messages.error(request, str(exc))
+                form.add_error(None, str(exc))
             else:
                 return render(request, "issues/rate_link.html", {"done": True, "ticket": ticket})
-        return render(request, "issues/rate_link.html", {"ticket": ticket}, status=422)
-    return render(request, "issues/rate_link.html", {"ticket": ticket})
+        return render(
+            request, "issues/rate_link.html", {"ticket": ticket, "form": form}, status=422
+        )
+    return render(request, "issues/rate_link.html", {"ticket": ticket, "form": form})
 
 
 # Special groups and meetings ---------------------------------------------------------------
@@ -409,16 +390,21 @@ def groups_view(request):
     if not groups and not has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN):
         raise PermissionDenied
     if request.method == "POST":
-        group = next((g for g in groups if str(g.pk) == request.POST.get("group")), None)
-        try:
-            held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
-        except ValueError:
-            messages.error(request, _("Give the meeting's date."))
+        form = MeetingPlanForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("issues:groups")
+        chosen = form.cleaned_data["group"]
+        group = next((g for g in groups if g.pk == chosen), None)
+        if chosen is not None and group is None:
+            messages.error(request, _("Special group: choose one from the list."))
             return redirect("issues:groups")
         try:
             meeting = meetings.meeting_plan(
                 actor=request.user,
-                held_on=held_on,
+                held_on=form.cleaned_data["held_on"],
                 group=group,
                 region=None if group else request.user.region,
             )
@@ -445,7 +431,7 @@ def meeting_view(request, pk: int):
     from org.models import Department
 
     from . import meetings
-    from .models import AgendaItem, Meeting
+    from .models import Meeting
 
     meeting = Meeting.objects.select_related("group", "region").filter(pk=pk).first()
     if meeting is None:
@@ -455,6 +441,7 @@ def meeting_view(request, pk: int):
     if not (meetings.can_run(request.user, meeting) or watches):
         raise Http404
     status = 200
+    form = None
     if request.method == "POST":
         try:
             if "minutes" in request.POST:
@@ -462,26 +449,25 @@ def meeting_view(request, pk: int):
                     actor=request.user, meeting=meeting, minutes=request.POST["minutes"]
                 )
             else:
-                item = meeting.items.select_related("ticket").get(pk=request.POST.get("item"))
-                department = Department.objects.filter(
-                    pk=request.POST.get("department") or None, is_active=True
-                ).first()
-                days = request.POST.get("working_days", "")
+                form = MeetingDecisionForm(request.POST)
+                if not form.is_valid():
+                    raise services.TicketError(
+                        " ".join(e for errors in form.errors.values() for e in errors)
+                    )
+                data = form.cleaned_data
+                item = meeting.items.select_related("ticket").filter(pk=data["item"]).first()
+                if item is None:
+                    raise services.TicketError(_("Agenda item: choose one from the list."))
                 meetings.meeting_decide(
                     actor=request.user,
                     item=item,
-                    decision=request.POST.get("decision", ""),
-                    note=request.POST.get("note", ""),
-                    department=department,
-                    working_days=int(days) if days.isdigit() else None,
+                    decision=data["decision"],
+                    note=data["note"],
+                    department=data["department"],
+                    working_days=data["working_days"],
                 )
-        except (
-            services.TicketError,
-            InvalidTransition,
-            AgendaItem.DoesNotExist,
-            ValueError,
-        ) as exc:
-            messages.error(request, str(exc) or _("The form was not filled in correctly."))
+        except (services.TicketError, InvalidTransition) as exc:
+            messages.error(request, str(exc))
             status = 422
         else:
             return redirect("issues:meeting", pk=meeting.pk)
@@ -511,23 +497,34 @@ def callbacks_view(request):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        ticket = _detail_or_404(request, request.POST.get("ticket") or 0)
-        confirmed = request.POST.get("confirmed")
-        try:
-            if confirmed not in ("yes", "no"):
-                raise services.TicketError(_("Say whether the enterprise confirms the outcome."))
-            services.callback_record(
-                actor=request.user,
-                ticket=ticket,
-                confirmed=confirmed == "yes",
-                note=request.POST.get("note", ""),
-            )
-        except services.TicketError as exc:
-            messages.error(request, str(exc))
+        form = CallbackForm(request.POST)
+        ticket = None
+        if form.is_valid():
+            ticket = tickets_for_user(request.user).filter(pk=form.cleaned_data["ticket"]).first()
+            if ticket is None:
+                form.add_error("ticket", _("Ticket: choose one from the list."))
+        if ticket is None:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
             status = 422
         else:
-            messages.success(request, _("The call-back was recorded."))
-            return redirect("issues:callbacks")
+            try:
+                services.callback_record(
+                    actor=request.user,
+                    ticket=ticket,
+                    confirmed=form.cleaned_data["confirmed"] == "yes",
+                    note=form.cleaned_data["note"],
+                )
+            except services.TicketError as exc:
+                messages.error(request, str(exc))
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _("The call-back on %(number)s was recorded.") % {"number": ticket.number},
+                )
+                return redirect("issues:callbacks")
     return render(
         request,
         "issues/callbacks.html",
@@ -541,17 +538,15 @@ def callbacks_view(request):
 def bulk_assign_view(request):
     """The office assigns several submitted tickets to one department at once; each goes
     through the same service (and transition) as a single assignment."""
-    from org.models import Department
-
     if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
         raise PermissionDenied
-    department = Department.objects.filter(
-        pk=request.POST.get("department") or None, is_active=True
-    ).first()
-    ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()][:200]
-    if department is None or not ids:
-        messages.error(request, _("Tick the problems and choose the lead department."))
+    form = BulkAssignForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect(request.POST.get("next") or "issues:list")
+    department, ids = form.cleaned_data["department"], form.cleaned_data["ticket"]
     tickets = tickets_for_user(request.user).filter(pk__in=ids)
     done, refused = 0, []
     for ticket in tickets.select_related("category"):

@@ -75,6 +75,7 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", gettext_lazy("Resolve (meeting decision)")
     CONFIRM = "confirm", gettext_lazy("Confirm and rate")
     REOPEN = "reopen", gettext_lazy("Reopen (not satisfied)")
+    REWORK = "rework", gettext_lazy("Not satisfied again: rework by the special group")
     EXPIRE = "expire", gettext_lazy("Close without a rating")
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")
 
@@ -130,7 +131,13 @@ def _extension_pending(ticket):
 
 def _reopen_once(ticket):
     if ticket.reopen_count >= 1:
-        return _("A ticket is reopened once; the office follows up a second dissatisfaction.")
+        return _("A ticket is reopened once; a second dissatisfaction goes to the special group.")
+    return None
+
+
+def _reopened_before(ticket):
+    if ticket.reopen_count < 1:
+        return _("A first dissatisfaction reopens the ticket with the same department.")
     return None
 
 
@@ -193,6 +200,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # The enterprise rates; dissatisfied reopens once; silence for 7 days closes.
     _T(State.REPLIED, Action.CONFIRM, State.CLOSED, frozenset({E})),
     _T(State.REPLIED, Action.REOPEN, State.IN_PROGRESS, frozenset({E}), _reopen_once),
+    # A second dissatisfaction is never a confirmation: it is reworked a level higher (12345).
+    _T(State.REPLIED, Action.REWORK, State.ESCALATED, frozenset({E}), _reopened_before),
     _T(State.REPLIED, Action.EXPIRE, State.CLOSED, frozenset({S})),
     # The enterprise may withdraw an open ticket (kept, and sampled for call-backs).
     *(

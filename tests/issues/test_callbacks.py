@@ -19,7 +19,9 @@ def ticket(people, companies):
 
 
 def test_withdrawals_come_first_and_called_back_tickets_leave_the_sample(people, companies):
-    withdrawn = ticket_withdraw(actor=people.east_enterprise, ticket=ticket(people, companies))
+    withdrawn = ticket_withdraw(
+        actor=people.east_enterprise, ticket=ticket(people, companies), reason="已自行解决"
+    )
     open_one = ticket(people, companies)
     sample = list(callback_sample(user=people.office, size=5, seed=1))
     assert sample == [withdrawn]  # declined tickets are not "closed"; open ones are not called
@@ -39,7 +41,9 @@ def test_only_the_office_records_and_only_finished_tickets(people, companies):
 
 
 def test_the_page(client, people, companies):
-    withdrawn = ticket_withdraw(actor=people.east_enterprise, ticket=ticket(people, companies))
+    withdrawn = ticket_withdraw(
+        actor=people.east_enterprise, ticket=ticket(people, companies), reason="已自行解决"
+    )
     client.force_login(people.office)
     page = client.get(reverse("issues:callbacks"))
     assert withdrawn.number in page.content.decode()

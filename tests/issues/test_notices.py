@@ -39,7 +39,9 @@ def test_each_step_reaches_the_people_it_concerns(people, flow):
     ticket = ticket_reply(actor=handler, ticket=ticket, outcome="已办")
     note = Notification.objects.get(recipient=people.east_enterprise, kind="ticket.replied")
     assert "/issues/rate/" in note.body
-    ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False)
+    ticket_rate(
+        actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False, comment="没解决"
+    )
     assert "ticket.reopened" in kinds(people.office) and "ticket.reopened" in kinds(handler)
     assert not Notification.objects.filter(recipient=people.west_enterprise).exists()
 
@@ -68,7 +70,9 @@ def test_forged_expired_and_superseded_links_are_refused(client, people, flow, s
         ticket = ticket_reply(actor=handler, ticket=ticket, outcome="第一次")
         first = rating_token(ticket)
         assert client.get(reverse("issues:rate-link", args=[first + "x"])).status_code == 410
-        ticket = ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=1, satisfied=False)
+        ticket = ticket_rate(
+            actor=people.east_enterprise, ticket=ticket, rating=1, satisfied=False, comment="没解决"
+        )
         clock.shift(datetime.timedelta(hours=2))
         ticket = ticket_reply(actor=handler, ticket=ticket, outcome="第二次")
         assert client.get(reverse("issues:rate-link", args=[first])).status_code == 410

@@ -125,7 +125,7 @@ def test_permission_matrix(client, people, companies, role):
         response = client.get(reverse(name, args=[ticket.pk]))
         expected = 404 if role not in SEES or name == "issues:slip" else 200
         assert response.status_code == expected, (name, role)
-    response = act(client, ticket, "decline", note="x")
+    response = act(client, ticket, "decline", note="x", confirm="on")
     if role in {"superuser", "admin", "office", "east_office"}:
         assert response.status_code == 302
     else:

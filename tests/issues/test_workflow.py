@@ -20,9 +20,11 @@ from issues.services import (
     ticket_send_back,
     ticket_sign_off,
     ticket_submit,
+    ticket_submit_reply,
     ticket_withdraw,
 )
 from issues.workflow import TRANSITIONS, InvalidTransition, State
+from notifications.models import Notification
 from org.calendar import add_working_days
 from tests.factories import DepartmentFactory, UserFactory, submit_ticket
 
@@ -112,26 +114,41 @@ def test_urgent_replies_wait_for_the_heads_sign_off(people, companies, handler, 
     )
     assert ticket.due_date == add_working_days(timezone.localdate(), 3)  # urgent: 3 days
     ticket = ticket_acknowledge(actor=handler, ticket=ticket)
-    ticket = ticket_reply(actor=handler, ticket=ticket, outcome="初稿")
+    with pytest.raises(InvalidTransition):
+        ticket_reply(actor=handler, ticket=ticket, outcome="初稿")  # not straight to it
+    ticket = ticket_submit_reply(actor=handler, ticket=ticket, outcome="初稿")
     assert ticket.state == State.SIGNOFF and ticket.replied_at is None
     with pytest.raises(InvalidTransition):
         ticket_sign_off(actor=handler, ticket=ticket)  # not the head
     ticket = ticket_send_back(actor=head, ticket=ticket, reason="补充依据")
-    ticket = ticket_reply(actor=handler, ticket=ticket, outcome="定稿")
+    ticket = ticket_submit_reply(actor=handler, ticket=ticket, outcome="定稿")
     ticket = ticket_sign_off(actor=head, ticket=ticket)
     assert ticket.state == State.REPLIED and ticket.replied_at is not None
 
 
-def test_a_dissatisfied_enterprise_reopens_once(people, companies, handler, land):
+def test_a_dissatisfied_enterprise_reopens_once_then_goes_up_a_level(
+    people, companies, handler, land
+):
     ticket = ticket_assign(actor=people.office, ticket=submit(people, companies), department=land)
     ticket = ticket_acknowledge(actor=handler, ticket=ticket)
     ticket = ticket_reply(actor=handler, ticket=ticket, outcome="第一次")
-    ticket = ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False)
+    with pytest.raises(TicketError, match="not satisfied"):
+        ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False)
+    ticket = ticket_rate(
+        actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False, comment="没解决"
+    )
     assert ticket.state == State.IN_PROGRESS and ticket.reopen_count == 1
     assert ticket.lead_department == land
     ticket = ticket_reply(actor=handler, ticket=ticket, outcome="第二次")
-    ticket = ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=1, satisfied=False)
-    assert ticket.state == State.CLOSED and ticket.rating == 1
+    ticket = ticket_rate(
+        actor=people.east_enterprise, ticket=ticket, rating=1, satisfied=False, comment="仍未解决"
+    )
+    # Never recorded as a confirmation: reworked by the special group, the office alerted.
+    assert ticket.state == State.ESCALATED and ticket.rating == 1 and ticket.closed_at is None
+    last = ticket.events.latest("created_at")
+    assert (last.action, last.to_state, last.note) == ("rework", "escalated", "仍未解决")
+    assert not ticket.events.filter(action="confirm").exists()
+    assert Notification.objects.filter(recipient=people.office, kind="ticket.rework").exists()
 
 
 def test_asking_for_information_stops_the_clock(people, companies, handler, land):
