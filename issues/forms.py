@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -69,9 +70,14 @@ class TicketSubmitForm(forms.Form):
 MAX_ID = 2_147_483_647
 
 
+def _lazy_percent(message, **values):
+    """`message % values`, translated when shown rather than when the module is imported."""
+    return lazy(lambda: str(message) % {k: str(v) for k, v in values.items()}, str)()
+
+
 def id_field(label, *, required=True, **kwargs) -> forms.IntegerField:
     """An id from a request: a whole number that can be a primary key, or a clear error."""
-    message = _("%(field)s: choose one from the list.") % {"field": label}
+    message = _lazy_percent(_("%(field)s: choose one from the list."), field=label)
     return forms.IntegerField(
         label=label,
         required=required,
@@ -89,10 +95,9 @@ def id_field(label, *, required=True, **kwargs) -> forms.IntegerField:
 
 def days_field(label, *, maximum: int, required: bool = False) -> forms.IntegerField:
     """Working days in 1..maximum; the error names the field and the range."""
-    message = _("%(field)s: give a whole number from 1 to %(max)d.") % {
-        "field": label,
-        "max": maximum,
-    }
+    message = _lazy_percent(
+        _("%(field)s: give a whole number from 1 to %(max)s."), field=label, max=maximum
+    )
     return forms.IntegerField(
         label=label,
         required=required,
@@ -290,7 +295,7 @@ class AssignForm(TicketActionForm):
         },
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    working_days = days_field(_("Working days (empty: the rule's)"), maximum=120)
+    working_days = days_field(_("Working days (empty: by the rule)"), maximum=120)
     co_departments = forms.ModelMultipleChoiceField(
         label=_("Co-handling departments (optional; hold Ctrl to choose several)"),
         queryset=Department.objects.filter(is_active=True).order_by("name"),
