@@ -489,6 +489,21 @@ def meeting_view(request, pk: int):
     )
 
 
+def _with_contacts(tickets):
+    """The enterprise's liaison persons (name and phone), the people the office calls back."""
+    from django.db.models import Prefetch
+
+    from enterprises.models import LiaisonPerson
+
+    return tickets.prefetch_related(
+        Prefetch(
+            "enterprise__liaison_persons",
+            queryset=LiaisonPerson.objects.filter(is_active=True).order_by("slot"),
+            to_attr="contacts",
+        )
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def callbacks_view(request):
@@ -528,7 +543,7 @@ def callbacks_view(request):
     return render(
         request,
         "issues/callbacks.html",
-        {"tickets": services.callback_sample(user=request.user)},
+        {"tickets": _with_contacts(services.callback_sample(user=request.user))},
         status=status,
     )
 
