@@ -167,13 +167,36 @@ def seed_tickets(rng: random.Random, *, total: int, overdue: int) -> int:
 
 def give_work_to(department_id: int) -> int:
     """The demo department account should open an inbox with work in it: a few open tickets,
-    two of them overdue, move to its department."""
+    two of them overdue, move to its department; one urgent reply awaits its head's
+    sign-off."""
     today = timezone.localdate()
     open_work = Ticket.objects.filter(state__in=[State.ASSIGNED, State.IN_PROGRESS])
     late = open_work.filter(due_date__lt=today).order_by("pk").values_list("pk", flat=True)[:2]
     coming = open_work.filter(due_date__gte=today).order_by("pk").values_list("pk", flat=True)
     picked = [*late, *coming[:6]]
-    return Ticket.objects.filter(pk__in=picked).update(lead_department_id=department_id)
+    moved = Ticket.objects.filter(pk__in=picked).update(lead_department_id=department_id)
+    # One urgent reply waits for the head's sign-off (the demo account `depthead`).
+    waiting = (
+        Ticket.objects.filter(pk__in=picked, state=State.IN_PROGRESS)
+        .exclude(pk__in=list(late))
+        .order_by("pk")
+        .first()
+    )
+    if waiting is not None:
+        outcome = "已协调市自然资源和规划局调整用地指标，拟于下月挂牌。"
+        Ticket.objects.filter(pk=waiting.pk).update(
+            urgency=Urgency.URGENT, state=State.SIGNOFF, outcome=outcome
+        )
+        TicketEvent.objects.create(
+            ticket_id=waiting.pk,
+            action=Action.SUBMIT_REPLY,
+            from_state=State.IN_PROGRESS,
+            to_state=State.SIGNOFF,
+            actor_role=Actor.DEPARTMENT,
+            note=outcome,
+            created_at=timezone.now(),
+        )
+    return moved
 
 
 GROUPS = [

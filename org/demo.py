@@ -243,6 +243,7 @@ DEMO_ACCOUNTS = [
     ("cadre", Role.CADRE, "服务专员 李强", "county"),
     ("enterprise", Role.ENTERPRISE, "企业联络员 张伟", "county"),
     ("department", Role.DEPARTMENT, "职能部门 赵静", "city"),
+    ("depthead", Role.DEPARTMENT, "部门负责人 刘洋", "city"),  # signs off urgent replies
     ("specialgroup", Role.SPECIAL_GROUP, "专项小组 孙涛", "city"),
     ("leader", Role.LEADER, "市级领导 周建国", "city"),
     ("officepoint", Role.OFFICE_POINT_PERSON, "市政府办 吴娟", "city"),
@@ -256,6 +257,7 @@ def seed_demo_accounts(regions: dict, departments) -> dict[str, User]:
     department_for = {
         "office": "市工业和信息化局",
         "department": "市自然资源和规划局",
+        "depthead": "市自然资源和规划局",
         "specialgroup": "市发展和改革委员会",
         "officepoint": "市政府办公室",
         "leader": "市政府办公室",
@@ -269,6 +271,7 @@ def seed_demo_accounts(regions: dict, departments) -> dict[str, User]:
             department=dept_by_name.get(department_for.get(username, "")),
             is_staff=username == "admin",
             is_superuser=username == "admin",
+            is_department_head=username == "depthead",
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

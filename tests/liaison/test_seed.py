@@ -24,6 +24,16 @@ def test_seed_demo_is_deterministic_and_realistic(django_db_blocker):
     # Each demo account can log in and has its role.
     for username in ["admin", "office", "cadre", "enterprise", "department", "leader"]:
         assert User.objects.get(username=username).check_password("Liaison#2026")
+    # The department head signs off urgent replies, and has one waiting on the board.
+    head = User.objects.get(username="depthead")
+    assert head.is_department_head and head.check_password("Liaison#2026")
+    assert head.department == User.objects.get(username="department").department
+    from issues.models import Ticket
+    from issues.selectors import ticket_list
+
+    waiting = ticket_list(user=head, state="signoff")
+    assert waiting.count() == 1 and waiting.get().urgency == "urgent"
+    assert waiting.get() in Ticket.objects.filter(lead_department=head.department)
     enterprise_user = User.objects.get(username="enterprise")
     assert LiaisonPerson.objects.filter(user=enterprise_user).count() == 1
 
