@@ -6,9 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from issues.models import Ticket
+from issues.models import Ticket, Urgency
+from issues.services import ticket_acknowledge, ticket_assign
 from issues.workflow import State
-from tests.factories import PASSWORD, DepartmentFactory, UserFactory
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +27,12 @@ def log_out(page):
     page.get_by_role("button", name="退出登录").click()
 
 
-def do(page, action_label, note=None):
+def do(page, action_label, note=None, rating=None):
     form = page.locator("#ticket-actions form").filter(
         has=page.get_by_role("button", name=action_label)
     )
+    if rating is not None:
+        form.get_by_label(f"{rating} ★", exact=True).check()
     if note is not None:
         form.locator("textarea").fill(note)
     form.get_by_role("button", name=action_label).click()
@@ -80,10 +83,73 @@ def test_enterprise_office_department_and_rating(live_server, page, people, comp
     log_in(page, base, "entuser")
     page.goto(f"{base}/issues/{ticket.pk}/")
     expect(page.locator("#ticket-outcome")).to_contain_text("新增用地指标")
-    do(page, "确认并评价", "很满意")
+    do(page, "确认并评价", "很满意", rating=5)
     expect(page.locator("#ticket-state")).to_have_text("已办结")
     expect(page.locator("#timeline li")).to_have_count(5)
     ticket.refresh_from_db()
     assert ticket.state == State.CLOSED and ticket.rating == 5
     assert page.url.endswith(f"/issues/{ticket.pk}/")
     assert re.search(r"5 / 5", page.content())
+
+
+def test_sign_off_by_the_head_and_a_second_dissatisfaction(
+    live_server, page, people, companies, regions
+):
+    """An urgent reply goes to the department head; the enterprise, twice dissatisfied, sends
+    the ticket up to the special group (never a confirmation)."""
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    handler = UserFactory(
+        username="handler", roles=["department"], region=regions.city, department=land
+    )
+    UserFactory(
+        username="head",
+        roles=["department"],
+        region=regions.city,
+        department=land,
+        is_department_head=True,
+    )
+    ticket = submit_ticket(
+        people.east_enterprise, companies.east, title="用电增容", urgency=Urgency.URGENT
+    )
+    ticket = ticket_assign(actor=people.office, ticket=ticket, department=land)
+    ticket_acknowledge(actor=handler, ticket=ticket)
+    base = live_server.url
+    url = f"{base}/issues/{ticket.pk}/"
+
+    def reply_and_sign_off(outcome):
+        log_in(page, base, "handler")
+        page.goto(url)
+        expect(page.get_by_role("button", name="答复办理结果")).to_have_count(0)
+        do(page, "提交答复待审签", outcome)
+        expect(page.locator("#ticket-state")).to_have_text("答复待负责人审签")
+        log_out(page)
+        log_in(page, base, "head")
+        page.goto(base + "/issues/")
+        page.get_by_role("link", name="待签发").click()
+        page.get_by_role("link", name=ticket.number).click()
+        do(page, "审签答复")
+        expect(page.locator("#ticket-state")).to_have_text("已答复，待评价")
+        log_out(page)
+
+    reply_and_sign_off("已协调供电公司，本周内增容。")
+    log_in(page, base, "entuser")
+    page.goto(url)
+    # No default score: without one nothing happens, and the field says why.
+    do(page, "不满意，重新办理", "仍未通电")
+    expect(page.locator("#id_reopen_rating_error")).to_be_visible()
+    expect(page.locator("#ticket-state")).to_have_text("已答复，待评价")
+    do(page, "不满意，重新办理", "仍未通电", rating=2)
+    expect(page.locator("#ticket-state")).to_have_text("办理中")
+    expect(page.locator("#ticket-rating")).to_contain_text("2 / 5")
+    log_out(page)
+
+    reply_and_sign_off("已增容，请确认。")
+    log_in(page, base, "entuser")
+    page.goto(url)
+    expect(page.get_by_role("button", name="不满意，重新办理")).to_have_count(0)
+    do(page, "再次不满意，提级重办", "电压仍不稳定", rating=1)
+    expect(page.locator("#ticket-state")).to_have_text("专项小组研究中")
+    expect(page.locator("#timeline")).to_contain_text("再次不满意，提级重办")
+    expect(page.locator("#timeline")).not_to_contain_text("确认并评价")
+    ticket.refresh_from_db()
+    assert ticket.state == State.ESCALATED and ticket.rating == 1
