@@ -318,17 +318,19 @@ def test_an_unrelated_ticket_is_not_suggested_for_merging(client, staff, compani
 
 
 def test_a_cadres_report_is_shown_as_the_cadres(client, staff, companies, regions):
-    from assignments.models import Assignment  # noqa: F401 - the cadre needs no assignment here
     from issues.models import Source
 
     ticket = submit_ticket(staff.office, companies.east, source=Source.CADRE)
     Ticket.objects.filter(pk=ticket.pk).update(submitted_by=staff.cadre)
     ticket.events.update(actor=staff.cadre)
     client.force_login(staff.office)
-    timeline = client.get(ticket.get_absolute_url()).content.decode().split('id="timeline"')[1]
-    first = timeline.split("</li>")[0]
-    assert "专员" in first or "干部" in first
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    first = html.split('id="timeline"')[1].split("</li>")[0]
+    name = staff.cadre.get_display_name()
+    assert "干部" in first and name in first
     assert "联络办" not in first
+    source = html.split('id="ticket-source">')[1].split("</dd>")[0]
+    assert "干部" in source and name in source
 
 
 def test_uploads_appear_on_the_timeline(client, staff, companies):
