@@ -84,3 +84,31 @@ def problem_detail(client):
         return response
 
     return run
+
+
+def _office_and_first_group(client):
+    from org.models import User
+
+    from .models import SpecialGroup
+
+    client.force_login(User.objects.get(username="office"))
+    group = SpecialGroup.objects.filter(is_active=True).order_by("pk").first()
+    assert group is not None, "the bench database has no special group"
+    return group
+
+
+@scenario("special groups: queues and next meetings", target_ms=80, max_queries=20)
+def group_page(client):
+    from django.urls import reverse
+
+    _office_and_first_group(client)
+    return get_in_turn(client, reverse("issues:groups"), [{}])
+
+
+@scenario("special group: the problems waiting, page of 50", target_ms=50, max_queries=12)
+def group_waiting(client):
+    from django.urls import reverse
+
+    group = _office_and_first_group(client)
+    url = reverse("issues:group-waiting", args=[group.pk])
+    return get_in_turn(client, url, [{}, {"page": 2}])

@@ -36,18 +36,24 @@ def can_run(user, meeting_or_group) -> bool:
     )
 
 
-def queue(*, group: SpecialGroup | None, region: Region):
-    """What waits for a meeting: escalated tickets of the group's categories in its region, or
-    for the standing meeting those the groups sent on; none already on a planned agenda."""
+def waiting(*, group: SpecialGroup | None, region: Region):
+    """Every ticket waiting for a group (escalated, of its categories, in its region) or for the
+    standing meeting (sent on by a group), whether or not a planned agenda holds it yet."""
     subtree = Region.objects.filter(path__startswith=region.path).values("pk")
-    planned = AgendaItem.objects.filter(meeting__status=Meeting.Status.PLANNED).values("ticket_id")
-    tickets = Ticket.objects.filter(enterprise__region_id__in=subtree).exclude(pk__in=planned)
+    tickets = Ticket.objects.filter(enterprise__region_id__in=subtree)
     if group is not None:
-        tickets = tickets.filter(state=State.ESCALATED, category__in=group.categories.all())
-    else:
-        tickets = tickets.filter(state=State.MEETING)
-    return tickets.select_related("enterprise", "category", "lead_department").order_by(
-        "due_date", "pk"
+        return tickets.filter(state=State.ESCALATED, category__in=group.categories.all())
+    return tickets.filter(state=State.MEETING)
+
+
+def queue(*, group: SpecialGroup | None, region: Region):
+    """What a new agenda takes: the waiting tickets not already on a planned agenda."""
+    planned = AgendaItem.objects.filter(meeting__status=Meeting.Status.PLANNED).values("ticket_id")
+    return (
+        waiting(group=group, region=region)
+        .exclude(pk__in=planned)
+        .select_related("enterprise", "category", "lead_department")
+        .order_by("due_date", "pk")
     )
 
 
@@ -65,6 +71,8 @@ def meeting_plan(
     target = group if group is not None else Meeting(kind=Meeting.Kind.STANDING, region=region)
     if not can_run(actor, target):
         raise TicketError(_("You cannot plan this meeting."))
+    if held_on < timezone.localdate():
+        raise TicketError(_("A meeting cannot be planned in the past: choose today or later."))
     meeting = Meeting.objects.create(
         kind=Meeting.Kind.GROUP if group else Meeting.Kind.STANDING,
         group=group,
@@ -138,6 +146,10 @@ def meeting_close(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     agenda, wait in the queue for the next meeting."""
     if not can_run(actor, meeting):
         raise TicketError(_("You cannot close this meeting."))
+    if not meeting.items.exists():
+        minutes = required(
+            minutes, _("The agenda is empty: write a note on why the meeting is closed.")
+        )
     minutes = required(minutes, _("Write the minutes."))
     with transaction.atomic():
         meeting.items.filter(decision=AgendaItem.Decision.PENDING).update(

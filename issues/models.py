@@ -359,6 +359,18 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    drafted = models.BooleanField(
+        _("drafted by the rhythm"),
+        default=False,
+        help_text=_("Planned automatically from the group's cadence (or monthly)."),
+    )
+    reminded_at = models.DateTimeField(_("members reminded"), null=True, blank=True)
+    missed_flagged_at = models.DateTimeField(
+        _("flagged as missed"),
+        null=True,
+        blank=True,
+        help_text=_("When the office was told that the meeting's date passed without minutes."),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -374,6 +386,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group or self.get_kind_display()} {self.held_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:meeting", args=[self.pk])
+
+    @property
+    def is_missed(self) -> bool:
+        return self.status == self.Status.PLANNED and self.missed_flagged_at is not None
 
 
 class AgendaItem(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_queues
 
 app_name = "issues"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("callbacks/", views.callbacks_view, name="callbacks"),
     path("bulk-assign/", views.bulk_assign_view, name="bulk-assign"),
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
+    path("groups/<int:pk>/waiting/", views_queues.group_waiting_view, name="group-waiting"),
+    path("groups/standing/waiting/", views_queues.standing_waiting_view, name="standing-waiting"),
 ]

@@ -412,16 +412,30 @@ def groups_view(request):
             messages.error(request, str(exc))
             return redirect("issues:groups")
         return redirect("issues:meeting", pk=meeting.pk)
-    rows = [(g, meetings.queue(group=g, region=g.region).count()) for g in groups]
-    standing = None
+    planned = {
+        (m.group_id, m.region_id): m
+        for m in Meeting.objects.filter(
+            Q(group__in=[g.pk for g in groups])
+            | Q(kind=Meeting.Kind.STANDING, region=request.user.region_id),
+            status=Meeting.Status.PLANNED,
+        ).order_by("-held_on")
+    }
+    rows = [
+        (g, meetings.waiting(group=g, region=g.region).count(), planned.get((g.pk, g.region_id)))
+        for g in groups
+    ]
+    standing = standing_next = None
     if request.user.region_id and has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN):
-        standing = meetings.queue(group=None, region=request.user.region).count()
+        standing = meetings.waiting(group=None, region=request.user.region).count()
+        standing_next = planned.get((None, request.user.region_id))
     recent = Meeting.objects.filter(
         Q(group__in=[g.pk for g in groups])
         | Q(kind=Meeting.Kind.STANDING, region=request.user.region_id)
     ).select_related("group")[:20]
     return render(
-        request, "issues/groups.html", {"rows": rows, "standing": standing, "meetings": recent}
+        request,
+        "issues/groups.html",
+        {"rows": rows, "standing": standing, "standing_next": standing_next, "meetings": recent},
     )
 
 

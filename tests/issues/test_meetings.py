@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from issues.meetings import meeting_close, meeting_decide, meeting_plan, queue
 from issues.models import AgendaItem, Category, Source, SpecialGroup, Ticket
@@ -16,7 +17,8 @@ from issues.workflow import State
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-DAY = datetime.date(2026, 3, 12)
+# A meeting is planned for today or later (never in the past).
+DAY = timezone.localdate() + datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -98,7 +100,9 @@ def test_pages_are_for_the_group_the_office_and_the_leaders(client, people, sett
     escalated()
     client.force_login(member)
     assert client.get(reverse("issues:groups")).status_code == 200
-    response = client.post(reverse("issues:groups"), {"group": group.pk, "held_on": "2026-03-12"})
+    response = client.post(
+        reverse("issues:groups"), {"group": group.pk, "held_on": DAY.isoformat()}
+    )
     meeting = group.meetings.get()
     assert response.status_code == 302
     item = meeting.items.get()
