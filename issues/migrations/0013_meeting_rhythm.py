@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0011_verbose_names'),
+        ('issues', '0012_ticketevent_action_rework'),
     ]
 
     operations = [
