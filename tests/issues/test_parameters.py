@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from issues.links import rating_token
 from issues.meetings import meeting_plan
@@ -22,6 +23,8 @@ from issues.workflow import State
 from tests.factories import DepartmentFactory, UserFactory, submit_ticket
 
 pytestmark = pytest.mark.django_db
+# Meetings are planned for today or later.
+NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
 
 BAD = ["²", "abc", "9" * 30, "-3", "0", "", " "]
 
@@ -156,7 +159,7 @@ def meeting(people, companies, regions, land, handler):
     return (
         member,
         group,
-        meeting_plan(actor=member, held_on=datetime.date(2026, 3, 12), group=group),
+        meeting_plan(actor=member, held_on=NEXT_WEEK, group=group),
     )
 
 
@@ -183,10 +186,10 @@ def test_meeting_decisions_refuse_bad_parameters(client, meeting, land, field, v
 @pytest.mark.parametrize(
     "data",
     [
-        {"group": "²", "held_on": "2026-03-20"},
-        {"group": "abc", "held_on": "2026-03-20"},
-        {"group": "9" * 30, "held_on": "2026-03-20"},
-        {"group": "-3", "held_on": "2026-03-20"},
+        {"group": "²", "held_on": NEXT_WEEK.isoformat()},
+        {"group": "abc", "held_on": NEXT_WEEK.isoformat()},
+        {"group": "9" * 30, "held_on": NEXT_WEEK.isoformat()},
+        {"group": "-3", "held_on": NEXT_WEEK.isoformat()},
         {"held_on": "²"},
         {"held_on": ""},
         {"held_on": "2026-02-30"},
