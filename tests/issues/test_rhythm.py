@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from issues.meetings import meeting_close, meeting_plan
 from issues.models import Category, Meeting, SpecialGroup
@@ -134,7 +135,7 @@ def test_a_meeting_without_minutes_is_flagged_to_the_office_once(people, setting
 
 def test_a_meeting_is_not_planned_in_the_past_nor_closed_empty_without_a_note(people, setting):
     group, member, chair, escalated = setting
-    with at(TUESDAY):
+    with at(TUESDAY), translation.override("en"):
         with pytest.raises(TicketError, match="past"):
             meeting_plan(actor=chair, held_on=datetime.date(2026, 11, 30), group=group)
         assert not group.meetings.exists()
