@@ -14,7 +14,8 @@ from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
 from .models import AgendaItem, Meeting, SpecialGroup, Ticket
-from .services import TicketError, assignment_changes, required
+from .permissions import departments_within
+from .services import TicketError, assignment_changes, check_assignable, required
 from .workflow import Action, Actor, State, apply_transition
 
 
@@ -110,6 +111,8 @@ def meeting_decide(
     elif decision == AgendaItem.Decision.ASSIGN:
         if department is None:
             raise TicketError(_("Choose the lead department."))
+        # The meeting assigns within its own region: active departments of its subtree.
+        check_assignable(departments=departments_within(meeting.region), lead=department)
         apply_transition(
             ticket,
             action=Action.ASSIGN,
