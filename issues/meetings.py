@@ -14,7 +14,7 @@ from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
 from .models import AgendaItem, Meeting, SpecialGroup, Ticket
-from .permissions import departments_within
+from .permissions import departments_within, groups_of
 from .services import TicketError, assignment_changes, check_assignable, required
 from .workflow import Action, Actor, State, apply_transition
 
@@ -30,10 +30,12 @@ def can_run(user, meeting_or_group) -> bool:
     group = (
         meeting_or_group if isinstance(meeting_or_group, SpecialGroup) else meeting_or_group.group
     )
+    # The same members as the capacity "the special group" on a ticket: those of an active
+    # group, its leader (a leader) included.
     return bool(
         group is not None
-        and has_role(user, Role.SPECIAL_GROUP)
-        and (group.leader_id == user.pk or group.members.filter(pk=user.pk).exists())
+        and has_role(user, Role.SPECIAL_GROUP, Role.LEADER)
+        and groups_of(user).filter(pk=group.pk).exists()
     )
 
 

@@ -130,7 +130,12 @@ def own_capacities(user, ticket: Ticket) -> set[str]:
     # A leader takes part in a ticket while it is before it as an escalation report.
     if Role.LEADER in roles and ticket.state == State.REPORTED and region_in_scope(user, region):
         found.add(Actor.LEADER)
-    if roles & {Role.SPECIAL_GROUP, Role.LEADER} and _in_group_of(user, ticket):
+    # A special group takes part in what is before it: its categories, its region subtree.
+    if (
+        roles & {Role.SPECIAL_GROUP, Role.LEADER}
+        and ticket.state in GROUP_STATES
+        and _in_group_of(user, ticket)
+    ):
         found.add(Actor.GROUP)
     if (
         Role.DEPARTMENT in roles

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sharing
 
 app_name = "issues"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("callbacks/", views.callbacks_view, name="callbacks"),
     path("bulk-assign/", views.bulk_assign_view, name="bulk-assign"),
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
+    path("<int:pk>/share/", views_sharing.ticket_share_view, name="share"),
+    path("<int:pk>/revoke-grant/", views_sharing.grant_revoke_view, name="revoke-grant"),
+    path("search/grantees/", views_sharing.grantee_search_view, name="search-grantees"),
 ]
