@@ -181,13 +181,23 @@ def departments_within(region: Region | None) -> QuerySet[Department]:
     return Department.objects.filter(is_active=True, region__path__startswith=region.path)
 
 
-def assignable_departments(user) -> QuerySet[Department]:
+def assignable_departments(user, ticket: Ticket | None = None) -> QuerySet[Department]:
     """The departments `user` may choose for an assignment, lead or co-handling: active, and in
-    its region subtree (a county office its county's, the city office any in the city). The
-    one list every assignment form offers and every assignment service checks."""
-    return Department.objects.filter(region_q(user), is_active=True).order_by(
-        "region__path", "name"
-    )
+    its region subtree (a county office its county's, the city office any in the city). On a
+    `ticket` it acts on by a grant, also those of the granter's area: the grantee acts as the
+    granter would. The one list every assignment form offers and every assignment service
+    checks."""
+    q = region_q(user)
+    if ticket is not None and getattr(user, "is_authenticated", False):
+        granters = TicketGrant.objects.filter(
+            user_id=user.pk,
+            content_object_id=ticket.pk,
+            permission__codename__in=GRANT_CAPACITY,
+            granted_by__region__isnull=False,
+        ).values_list("granted_by__region__path", flat=True)
+        for path in granters:
+            q |= Q(region__path__startswith=path)
+    return Department.objects.filter(q, is_active=True).order_by("region__path", "name")
 
 
 def submittable_enterprises(user) -> QuerySet[Enterprise]:

@@ -187,7 +187,9 @@ def ticket_assign(
     role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
     co_departments = [d for d in co_departments if d.pk != department.pk]
     check_assignable(
-        departments=assignable_departments(actor), lead=department, co_departments=co_departments
+        departments=assignable_departments(actor, ticket),
+        lead=department,
+        co_departments=co_departments,
     )
     ticket = apply_transition(
         ticket,
