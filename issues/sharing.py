@@ -56,13 +56,15 @@ def can_delegate(user, ticket: Ticket) -> bool:
     return Actor.LEADER in own_capacities(user, ticket)
 
 
-def grants_visible_to(user, ticket: Ticket) -> QuerySet[TicketGrant]:
+def grants_visible_to(user, ticket: Ticket, *, office: bool | None = None):
     """The grants on `ticket` that `user` sees and may revoke: all of them for the office,
-    a leader's own delegations for the leader."""
+    a leader's own delegations for the leader. `office`: can_share(), when already known."""
     grants = TicketGrant.objects.filter(content_object=ticket).select_related(
         "user", "permission", "granted_by"
     )
-    if can_share(user, ticket):
+    if office is None:
+        office = can_share(user, ticket)
+    if office:
         return grants.order_by("granted_at", "pk")
     return grants.filter(granted_by_id=user.pk).order_by("granted_at", "pk")
 

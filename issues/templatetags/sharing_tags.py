@@ -4,6 +4,8 @@ detail.html includes issues/_sharing.html, which calls sharing_panel."""
 from django import template
 
 from .. import sharing
+from ..permissions import own_capacities
+from ..workflow import Actor
 
 register = template.Library()
 
@@ -11,9 +13,10 @@ register = template.Library()
 @register.inclusion_tag("issues/_sharing_panel.html", takes_context=True)
 def sharing_panel(context, ticket):
     user = context["request"].user
-    share = sharing.can_share(user, ticket)
-    delegate = not share and sharing.can_delegate(user, ticket)
-    grants = list(sharing.grants_visible_to(user, ticket)) if share or delegate else []
+    own = own_capacities(user, ticket)
+    share = Actor.OFFICE in own
+    delegate = not share and Actor.LEADER in own
+    grants = list(sharing.grants_visible_to(user, ticket, office=share))
     return {
         "ticket": ticket,
         "share": share,
