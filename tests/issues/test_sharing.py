@@ -262,3 +262,26 @@ def test_the_board_costs_the_same_with_many_grants(client, people, companies, se
         ticket_share(actor=people.office, ticket=other, grantee=expert, access="act", reason="办")
     assert board_queries() == one
     assert tickets_for_user(expert).count() == 6
+
+
+def test_only_the_office_or_the_granter_revokes(people, setup, regions):
+    ticket, _a, expert, _west, _land = setup
+    ticket = ticket_report(actor=people.office, ticket=ticket, reason="跨部门")
+    official = UserFactory(username="secretary", region=regions.city)
+    other_leader = UserFactory(username="leader2", roles=["leader"], region=regions.city)
+    grant = ticket_delegate(actor=people.leader, ticket=ticket, grantee=official, reason="代办")
+    for stranger in (other_leader, official, expert):
+        with pytest.raises(TicketError):
+            grant_revoke(actor=stranger, ticket=ticket, grant_id=grant.pk)
+    assert TicketGrant.objects.filter(pk=grant.pk).exists()
+    grant_revoke(actor=people.office, ticket=ticket, grant_id=grant.pk)
+    assert not TicketGrant.objects.exists()
+
+
+def test_an_act_grantee_assigns_within_the_granters_area_only(people, setup, regions):
+    ticket, _a, expert, _west, land = setup
+    west_dept = DepartmentFactory(name="青州市住建局", region=regions.west)
+    ticket_share(actor=people.east_office, ticket=ticket, grantee=expert, access="act", reason="办")
+    with pytest.raises(TicketError):
+        ticket_assign(actor=expert, ticket=ticket, department=west_dept)
+    assert ticket_assign(actor=expert, ticket=ticket, department=land).lead_department == land
