@@ -14,7 +14,8 @@ from org.roles import Role
 from org.scoping import has_role, region_in_scope
 
 from .models import AgendaItem, Meeting, SpecialGroup, Ticket
-from .services import TicketError, assignment_changes, required
+from .permissions import departments_within, groups_of
+from .services import TicketError, assignment_changes, check_assignable, required
 from .workflow import Action, Actor, State, apply_transition
 
 
@@ -29,10 +30,12 @@ def can_run(user, meeting_or_group) -> bool:
     group = (
         meeting_or_group if isinstance(meeting_or_group, SpecialGroup) else meeting_or_group.group
     )
+    # The same members as the capacity "the special group" on a ticket: those of an active
+    # group, its leader (a leader) included.
     return bool(
         group is not None
-        and has_role(user, Role.SPECIAL_GROUP)
-        and (group.leader_id == user.pk or group.members.filter(pk=user.pk).exists())
+        and has_role(user, Role.SPECIAL_GROUP, Role.LEADER)
+        and groups_of(user).filter(pk=group.pk).exists()
     )
 
 
@@ -118,6 +121,8 @@ def meeting_decide(
     elif decision == AgendaItem.Decision.ASSIGN:
         if department is None:
             raise TicketError(_("Choose the lead department."))
+        # The meeting assigns within its own region: active departments of its subtree.
+        check_assignable(departments=departments_within(meeting.region), lead=department)
         apply_transition(
             ticket,
             action=Action.ASSIGN,

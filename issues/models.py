@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from guardian.models import UserObjectPermissionBase
 
 from enterprises.models import Enterprise, KeyProject
 from org.models import Department
@@ -195,6 +196,12 @@ class Ticket(models.Model):
                 name="ticket_merged_has_target",
             ),
         ]
+        # Per-object grants beyond the region scope (django-guardian, TicketGrant below).
+        permissions = [
+            ("view_shared_ticket", _("Can see a ticket shared with them")),
+            ("act_on_ticket", _("Can act as the liaison office on a shared ticket")),
+            ("act_for_leader", _("Can act as the city leader on a delegated report")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -230,6 +237,34 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.from_state}→{self.to_state}"
+
+
+class TicketGrant(UserObjectPermissionBase):
+    """One ticket shared with one user (read, or read and act as the office), or one escalation
+    report delegated by a leader to an official: a django-guardian object permission with a
+    direct foreign key, so that the ticket scope reads it through an indexed subquery. Revoking
+    deletes the row; the timeline keeps who granted and revoked what."""
+
+    content_object = models.ForeignKey(
+        Ticket, verbose_name=_("problem ticket"), on_delete=models.CASCADE, related_name="grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("ticket grant")
+        verbose_name_plural = _("ticket grants")
+
+    def __str__(self) -> str:
+        return f"{self.content_object_id} {self.user_id} {self.permission_id}"
 
 
 class SupervisionNotice(models.Model):

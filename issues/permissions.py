@@ -1,23 +1,81 @@
 """Who may see a ticket and in which capacity they act on it: the one scoping layer of every
-ticket list, page, attachment, export and API endpoint."""
+ticket list, page, attachment, export and API endpoint.
+
+A user reaches a ticket through its roles (the region subtree of the office and the leaders,
+the lead or co-handling department, the cadre serving the enterprise, the enterprise itself),
+through its special groups (tickets of the group's categories in the group's region that reached
+the group), or through a per-object grant (TicketGrant, django-guardian): a ticket the office
+shared with it, or an escalation report a leader delegated to it. The same facts decide the list
+(ticket_scope_q) and the capacities on one ticket (capacities), so that lists, pages,
+attachments, exports and the API agree."""
 
 from django.db.models import Q, QuerySet
 
 from assignments.models import Assignment
 from enterprises.models import Enterprise, LiaisonPerson
-from org.models import Region
+from org.models import Department, Region
 from org.roles import Role
-from org.scoping import has_role, region_in_scope, sees_everything, spans_whole_tree, user_roles
+from org.scoping import (
+    has_role,
+    region_in_scope,
+    region_q,
+    sees_everything,
+    spans_whole_tree,
+    user_roles,
+)
 
-from .models import Ticket
+from .models import SpecialGroup, Ticket, TicketGrant
 from .workflow import Actor, State
 
 OFFICE_ROLES = {Role.LIAISON_OFFICE, Role.ADMIN}
+# The states in which a ticket is before a special group (its list scope).
+GROUP_STATES = (State.ESCALATED, State.MEETING)
+# Per-object grants: the codename of each, and the capacity an acting grant gives.
+VIEW_SHARED = "view_shared_ticket"
+ACT_AS_OFFICE = "act_on_ticket"
+ACT_FOR_LEADER = "act_for_leader"
+GRANT_CAPACITY = {ACT_AS_OFFICE: Actor.OFFICE, ACT_FOR_LEADER: Actor.LEADER}
 
 
 def _enterprises_of_area(user):
     subtree = Region.objects.filter(path__startswith=user.region.path).values("pk")
     return Enterprise.objects.filter(region_id__in=subtree).values("pk")
+
+
+def _served_enterprises(user):
+    """The enterprises a cadre serves through a current link (包靠)."""
+    return Assignment.objects.filter(
+        cadre__user=user, ended_on__isnull=True, enterprise__isnull=False
+    ).values("enterprise_id")
+
+
+def _own_enterprises(user):
+    return LiaisonPerson.objects.filter(user=user, is_active=True).values("enterprise_id")
+
+
+def groups_of(user) -> QuerySet[SpecialGroup]:
+    """The active special groups `user` leads or belongs to."""
+    ids = SpecialGroup.members.through.objects.filter(user_id=user.pk).values("specialgroup_id")
+    return SpecialGroup.objects.filter(Q(leader_id=user.pk) | Q(pk__in=ids), is_active=True)
+
+
+def _group_scope_q(user) -> Q:
+    """Tickets before one of the user's groups: of its categories, in its region subtree."""
+    q = Q(pk__in=[])
+    through = SpecialGroup.categories.through
+    for group in groups_of(user).select_related("region"):
+        categories = through.objects.filter(specialgroup_id=group.pk).values("category_id")
+        subtree = Region.objects.filter(path__startswith=group.region.path).values("pk")
+        q |= Q(
+            category_id__in=categories,
+            enterprise_id__in=Enterprise.objects.filter(region_id__in=subtree).values("pk"),
+        )
+    return q & Q(state__in=GROUP_STATES)
+
+
+def _granted(user):
+    """The tickets granted to `user` one by one (any grant lets it see the ticket)."""
+    return TicketGrant.objects.filter(user_id=user.pk).values("content_object_id")
 
 
 def ticket_scope_q(user) -> Q | None:
@@ -26,15 +84,13 @@ def ticket_scope_q(user) -> Q | None:
     if sees_everything(user):
         return None
     roles = user_roles(user)
-    q = Q(pk__in=[])
-    if roles & (OFFICE_ROLES | {Role.LEADER, Role.SPECIAL_GROUP}) and user.region_id:
-        if spans_whole_tree(user) and roles & (OFFICE_ROLES | {Role.LEADER}):
+    q = Q(pk__in=_granted(user))
+    if roles & (OFFICE_ROLES | {Role.LEADER}) and user.region_id:
+        if spans_whole_tree(user):
             return None
-        area = Q(enterprise_id__in=_enterprises_of_area(user))
-        if roles & (OFFICE_ROLES | {Role.LEADER}):
-            q |= area
-        else:  # a special group works on what reaches it
-            q |= area & Q(state__in=[State.ESCALATED, State.MEETING])
+        q |= Q(enterprise_id__in=_enterprises_of_area(user))
+    if roles & {Role.SPECIAL_GROUP, Role.LEADER}:
+        q |= _group_scope_q(user)
     if Role.DEPARTMENT in roles and user.department_id:
         # A subquery rather than a join, so that a ticket is one row and lists need no DISTINCT.
         co_handled = Ticket.co_departments.through.objects.filter(
@@ -42,13 +98,9 @@ def ticket_scope_q(user) -> Q | None:
         ).values("ticket_id")
         q |= Q(lead_department_id=user.department_id) | Q(pk__in=co_handled)
     if Role.CADRE in roles:
-        served = Assignment.objects.filter(
-            cadre__user=user, ended_on__isnull=True, enterprise__isnull=False
-        ).values("enterprise_id")
-        q |= Q(enterprise_id__in=served)
+        q |= Q(enterprise_id__in=_served_enterprises(user))
     if Role.ENTERPRISE in roles:
-        own = LiaisonPerson.objects.filter(user=user, is_active=True).values("enterprise_id")
-        q |= Q(enterprise_id__in=own)
+        q |= Q(enterprise_id__in=_own_enterprises(user))
     return q
 
 
@@ -58,17 +110,32 @@ def tickets_for_user(user) -> QuerySet[Ticket]:
     return qs if q is None else qs.filter(q)
 
 
-def capacities(user, ticket: Ticket) -> set[str]:
-    """The workflow actors `user` may act as on `ticket`."""
+def _in_group_of(user, ticket: Ticket) -> bool:
+    region = ticket.enterprise.region
+    return any(
+        region.path.startswith(group.region.path)
+        for group in groups_of(user).filter(categories=ticket.category_id).select_related("region")
+    )
+
+
+def own_capacities(user, ticket: Ticket) -> set[str]:
+    """The workflow actors `user` may act as on `ticket` by its own roles, not by a grant."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
     roles = user_roles(user)
     found: set[str] = set()
-    if user.is_superuser or (
-        roles & OFFICE_ROLES and region_in_scope(user, ticket.enterprise.region)
-    ):
+    region = ticket.enterprise.region
+    if user.is_superuser or (roles & OFFICE_ROLES and region_in_scope(user, region)):
         found.add(Actor.OFFICE)
-    if Role.LEADER in roles and region_in_scope(user, ticket.enterprise.region):
+    # A leader takes part in a ticket while it is before it as an escalation report.
+    if Role.LEADER in roles and ticket.state == State.REPORTED and region_in_scope(user, region):
         found.add(Actor.LEADER)
-    if Role.SPECIAL_GROUP in roles and region_in_scope(user, ticket.enterprise.region):
+    # A special group takes part in what is before it: its categories, its region subtree.
+    if (
+        roles & {Role.SPECIAL_GROUP, Role.LEADER}
+        and ticket.state in GROUP_STATES
+        and _in_group_of(user, ticket)
+    ):
         found.add(Actor.GROUP)
     if (
         Role.DEPARTMENT in roles
@@ -86,3 +153,69 @@ def capacities(user, ticket: Ticket) -> set[str]:
     ):
         found.add(Actor.ENTERPRISE)
     return found
+
+
+def granted_capacities(user, ticket: Ticket) -> set[str]:
+    """The capacities a grant on this ticket gives `user`: the office's for a ticket shared to
+    act on, the leader's for a delegated escalation report while it is one."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    codenames = TicketGrant.objects.filter(
+        user_id=user.pk, content_object_id=ticket.pk, permission__codename__in=GRANT_CAPACITY
+    ).values_list("permission__codename", flat=True)
+    found = {GRANT_CAPACITY[c] for c in codenames}
+    if ticket.state != State.REPORTED:
+        found.discard(Actor.LEADER)
+    return found
+
+
+def capacities(user, ticket: Ticket) -> set[str]:
+    """The workflow actors `user` may act as on `ticket`."""
+    return own_capacities(user, ticket) | granted_capacities(user, ticket)
+
+
+def departments_within(region: Region | None) -> QuerySet[Department]:
+    """The active departments of `region` and the regions below it."""
+    if region is None:
+        return Department.objects.none()
+    return Department.objects.filter(is_active=True, region__path__startswith=region.path)
+
+
+def assignable_departments(user, ticket: Ticket | None = None) -> QuerySet[Department]:
+    """The departments `user` may choose for an assignment, lead or co-handling: active, and in
+    its region subtree (a county office its county's, the city office any in the city). On a
+    `ticket` it acts on by a grant, also those of the granter's area: the grantee acts as the
+    granter would. The one list every assignment form offers and every assignment service
+    checks."""
+    q = region_q(user)
+    if ticket is not None and getattr(user, "is_authenticated", False):
+        granters = TicketGrant.objects.filter(
+            user_id=user.pk,
+            content_object_id=ticket.pk,
+            permission__codename__in=GRANT_CAPACITY,
+            granted_by__region__isnull=False,
+        ).values_list("granted_by__region__path", flat=True)
+        for path in granters:
+            q |= Q(region__path__startswith=path)
+    return Department.objects.filter(q, is_active=True).order_by("region__path", "name")
+
+
+def submittable_enterprises(user) -> QuerySet[Enterprise]:
+    """The enterprises `user` may submit problems for, each one whose tickets it then sees:
+    the office those of its area, a cadre those it serves through a current link, a liaison
+    person its own."""
+    if not getattr(user, "is_authenticated", False):
+        return Enterprise.objects.none()
+    if sees_everything(user):
+        return Enterprise.objects.all()
+    roles = user_roles(user)
+    q = Q(pk__in=[])
+    if roles & OFFICE_ROLES and user.region_id:
+        if spans_whole_tree(user):
+            return Enterprise.objects.all()
+        q |= Q(pk__in=_enterprises_of_area(user))
+    if Role.CADRE in roles:
+        q |= Q(pk__in=_served_enterprises(user))
+    if Role.ENTERPRISE in roles:
+        q |= Q(pk__in=_own_enterprises(user))
+    return Enterprise.objects.filter(q)

@@ -14,7 +14,12 @@ from org.calendar import add_working_days, working_days_between
 from org.models import Department
 
 from .models import Category, DeadlineRule, Source, Ticket, TicketEvent, Urgency
-from .permissions import capacities, tickets_for_user
+from .permissions import (
+    assignable_departments,
+    capacities,
+    submittable_enterprises,
+    tickets_for_user,
+)
 from .workflow import OPEN_STATES, Action, Actor, InvalidTransition, State, apply_transition
 
 
@@ -99,10 +104,9 @@ def ticket_submit(
     consent_to_share: bool = False,
 ) -> Ticket:
     """Collect a problem (收集). The actor must be able to see the enterprise's tickets: its
-    liaison person, a cadre who serves it, or the office of its area."""
-    from enterprises.permissions import enterprises_for_user
-
-    if not enterprises_for_user(actor).filter(pk=enterprise.pk).exists():
+    liaison person, a cadre who serves it through a current link, or the office of its area
+    (submittable_enterprises); it never creates a ticket it then cannot open."""
+    if not submittable_enterprises(actor).filter(pk=enterprise.pk).exists():
         raise TicketError(_("You cannot submit problems for this enterprise."))
     if project is not None and project.owner_id not in (None, enterprise.pk):
         raise TicketError(_("This project does not belong to the enterprise."))
@@ -138,9 +142,35 @@ def ticket_submit(
         note="",
         created_at=timezone.now(),
     )
+    if not tickets_for_user(actor).filter(pk=ticket.pk).exists():
+        # Rolled back with the transaction: the two scopes must never disagree.
+        raise TicketError(_("You cannot submit problems for this enterprise."))
     return ticket
 
 
+def check_assignable(*, departments, lead, co_departments=()) -> None:
+    """Refuse a lead or co-handling department outside `departments` (inactive, or outside the
+    assigner's area) with a message that names none of them."""
+    wanted = {lead.pk, *(d.pk for d in co_departments)}
+    allowed = set(departments.filter(pk__in=wanted).values_list("pk", flat=True))
+    if lead.pk not in allowed:
+        raise TicketError(_("Choose the lead department from the departments offered to you."))
+    if wanted - allowed:
+        raise TicketError(
+            _("Choose the co-handling departments from the departments offered to you.")
+        )
+
+
+def co_handling_note(note: str, co_departments) -> str:
+    """The note of an assignment, naming its co-handling departments for the timeline."""
+    names = "、".join(d.name for d in co_departments)
+    if not names:
+        return note
+    line = _("Co-handling departments: %(names)s") % {"names": names}
+    return f"{note}\n{line}" if note else line
+
+
+@transaction.atomic
 def ticket_assign(
     *,
     actor,
@@ -151,10 +181,16 @@ def ticket_assign(
     working_days: int | None = None,
 ) -> Ticket:
     """Send an assignment slip (交办单) to the lead department with a deadline in working days.
-    From a returned slip this reassigns (or overrules, with the same department)."""
+    From a returned slip this reassigns (or overrules, with the same department). The lead and
+    co-handling departments come from assignable_departments(actor); the slip, the
+    co-handling departments and the timeline's entry naming them are one transaction."""
     role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
-    if not department.is_active:
-        raise TicketError(_("%(department)s is no longer active.") % {"department": department})
+    co_departments = [d for d in co_departments if d.pk != department.pk]
+    check_assignable(
+        departments=assignable_departments(actor, ticket),
+        lead=department,
+        co_departments=co_departments,
+    )
     changes = assignment_changes(ticket, department, working_days)
     # The timeline names where the slip went and by when, whatever the note says.
     slip = _("Assigned to %(department)s, due %(due)s.") % {
@@ -166,10 +202,10 @@ def ticket_assign(
         action=Action.ASSIGN,
         actor_user=actor,
         actor_role=role,
-        note=f"{slip}\n{note.strip()}".strip(),
+        note=co_handling_note(f"{slip}\n{note.strip()}".strip(), co_departments),
         changes=changes,
     )
-    ticket.co_departments.set([d for d in co_departments if d.pk != department.pk])
+    ticket.co_departments.set(co_departments)
     return ticket
 
 
@@ -448,6 +484,8 @@ def attachment_add(*, actor, ticket: Ticket, upload):
 
     from .models import Attachment
 
+    # Only those who take part: a capacity on the ticket (a leader's while it is reported to
+    # it, a grant to act), or its submitter while it still sees it.
     if not tickets_for_user(actor).filter(pk=ticket.pk).exists():
         raise TicketError(_("You cannot add files to this ticket."))
     if not capacities(actor, ticket) and ticket.submitted_by_id != actor.pk:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_queues
+from . import views, views_queues, views_sharing
 
 app_name = "issues"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_view, name="meeting"),
     path("groups/<int:pk>/waiting/", views_queues.group_waiting_view, name="group-waiting"),
     path("groups/standing/waiting/", views_queues.standing_waiting_view, name="standing-waiting"),
+    path("<int:pk>/share/", views_sharing.ticket_share_view, name="share"),
+    path("<int:pk>/revoke-grant/", views_sharing.grant_revoke_view, name="revoke-grant"),
+    path("search/grantees/", views_sharing.grantee_search_view, name="search-grantees"),
 ]

@@ -78,6 +78,10 @@ class Action(models.TextChoices):
     REWORK = "rework", gettext_lazy("Not satisfied again: rework by the special group")
     EXPIRE = "expire", gettext_lazy("Close without a rating")
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")
+    # Timeline entries that are not transitions (from_state == to_state): per-ticket grants.
+    SHARE = "share", gettext_lazy("Shared")
+    DELEGATE = "delegate", gettext_lazy("Delegated")
+    REVOKE = "revoke", gettext_lazy("Access revoked")
 
 
 class Actor(models.TextChoices):
@@ -218,6 +222,43 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 TABLE: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 
+# The fields besides the state each action may set through `changes`: the history row records
+# the state change, so the state itself (and any field an action has no business with) is never
+# among them. apply_transition refuses anything else as a programming error.
+_DEADLINE = frozenset({"due_date", "due_soon_notified", "overdue_notified", "supervised_at"})
+_SLIP = _DEADLINE | {"lead_department", "acknowledge_by", "ack_notified", "paused_since"}
+CHANGEABLE: dict[str, frozenset[str]] = {
+    Action.ASSIGN: _SLIP,
+    Action.REPORT: frozenset(),
+    Action.DECLINE: frozenset({"closed_at"}),
+    Action.MERGE: frozenset({"merged_into", "closed_at"}),
+    Action.ACKNOWLEDGE: frozenset(),
+    Action.RETURN: frozenset(),
+    Action.REQUEST_INFO: frozenset({"paused_since"}),
+    Action.PROVIDE_INFO: frozenset({"paused_since", "due_date"}),
+    Action.REPLY: frozenset({"outcome", "replied_at"}),
+    Action.SUBMIT_REPLY: frozenset({"outcome"}),
+    Action.SIGN_OFF: frozenset({"replied_at"}),
+    Action.SEND_BACK: frozenset({"replied_at"}),
+    Action.REQUEST_EXTENSION: frozenset({"extension_days"}),
+    Action.DECIDE_EXTENSION: _DEADLINE | {"extension_days", "extension_used"},
+    Action.ESCALATE: frozenset(),
+    Action.TO_MEETING: frozenset(),
+    Action.RESOLVE: frozenset({"outcome", "replied_at"}),
+    Action.CONFIRM: frozenset({"rating", "rating_comment", "closed_at"}),
+    Action.REOPEN: _DEADLINE | {"reopen_count", "rating", "rating_comment"},
+    Action.REWORK: frozenset({"reopen_count", "rating", "rating_comment"}),
+    Action.EXPIRE: frozenset({"closed_at"}),
+    Action.WITHDRAW: frozenset({"closed_at"}),
+}
+
+
+def check_changes(action: str, changes: dict | None) -> None:
+    """Refuse, as a programming error, fields `action` does not declare in CHANGEABLE."""
+    extra = set(changes or ()) - CHANGEABLE.get(action, frozenset())
+    if extra:
+        raise ValueError(f"{action!r} may not change {', '.join(sorted(extra))}")
+
 
 def allowed_actions(state: str, actors: set[str]) -> list[Action]:
     return [t.action for t in TRANSITIONS if t.source == state and t.actors & actors]
@@ -240,6 +281,7 @@ def apply_transition(
     """
     from .models import Ticket, TicketEvent
 
+    check_changes(action, changes)
     with transaction.atomic():
         locked = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
         transition = TABLE.get((locked.state, action))
@@ -297,6 +339,7 @@ def apply_bulk(
     changed."""
     from .models import Ticket, TicketEvent
 
+    check_changes(action, changes)
     now = timezone.now()
     changed: list[int] = []
     events = []
