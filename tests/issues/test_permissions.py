@@ -287,7 +287,9 @@ def test_bulk_assignment_is_refused_outside_the_area(client, people, companies, 
 def test_a_meeting_assigns_only_to_active_departments_of_its_region(people, companies, world):
     ticket = ticket_in(State.ESCALATED, people, companies, world)
     meeting = meeting_plan(
-        actor=world.leader_of_group, held_on=timezone.localdate() + datetime.timedelta(days=7), group=world.east_group
+        actor=world.leader_of_group,
+        held_on=timezone.localdate() + datetime.timedelta(days=7),
+        group=world.east_group,
     )
     item = meeting.items.get(ticket=ticket)
     for department in (world.closed_dept, world.west_dept, world.land):
