@@ -152,4 +152,5 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "held_on", "status"]
     list_filter = ["kind", "status"]
     list_select_related = ["group"]
+    readonly_fields = ["created_by"]
     inlines = [AgendaItemInline]
