@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from org.admin_scoping import ScopedAdminMixin, is_city_level
 
@@ -13,6 +14,8 @@ class WebhookAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "department__name", "region__name"]
     list_select_related = ["department", "region"]
     autocomplete_fields = ["department", "region"]
+    # Bots' addresses are https (Django 6's default; said now, without the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(pk__in=webhooks_for_user(request.user).values("pk"))

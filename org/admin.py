@@ -221,4 +221,10 @@ for _model, _base in [
     (AccessLog, axes_admin.AccessLogAdmin),
     (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
 ]:
-    _rescope(_model, _base, scope_queryset=_login_logs_scope)
+    # axes' clean-up action clears every county's expired attempts, whatever is selected.
+    _rescope(
+        _model,
+        _base,
+        scope_queryset=_login_logs_scope,
+        city_level_actions=("cleanup_expired_attempts",),
+    )

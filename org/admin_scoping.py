@@ -169,10 +169,19 @@ class ScopedAdminMixin(ScopedFormMixin):
     def has_delete_permission(self, request, obj=None):
         return self._may_write(request) and super().has_delete_permission(request, obj)
 
+    # Actions that ignore the selected rows (and so the scope): the city level's alone.
+    city_level_actions: tuple[str, ...] = ()
+
     def get_actions(self, request):
         # An action without allowed_permissions runs for anyone who may view the list (e.g.
         # django_celery_beat's "run tasks"): who may not write gets none.
-        return super().get_actions(request) if self._may_write(request) else {}
+        if not self._may_write(request):
+            return {}
+        actions = super().get_actions(request)
+        if not is_city_level(request.user):
+            for name in self.city_level_actions:
+                actions.pop(name, None)
+        return actions
 
     # Forms -------------------------------------------------------------------------------
     def get_form(self, request, obj=None, **kwargs):

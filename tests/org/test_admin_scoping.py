@@ -489,3 +489,39 @@ def test_an_admin_that_says_no_scope_shows_nothing_below_the_city(rf, regions, c
     request = rf.get("/")
     request.user = county_admin
     assert not site._registry[Department].get_queryset(request).exists()
+
+
+def test_actions_that_ignore_the_selection_are_the_city_levels(rf, world, county_admin, city_admin):
+    from axes.models import AccessAttempt
+    from django_celery_beat.models import PeriodicTask
+
+    def actions(model, user):
+        request = rf.get("/")
+        request.user = user
+        return set(admin.site._registry[model].get_actions(request))
+
+    assert "cleanup_expired_attempts" not in actions(AccessAttempt, county_admin)
+    assert "delete_selected" in actions(AccessAttempt, county_admin)
+    assert "cleanup_expired_attempts" in actions(AccessAttempt, city_admin)
+    # Reference data: no action at all below the city level (celery beat's "run tasks" …).
+    assert actions(PeriodicTask, county_admin) == set()
+    assert "run_tasks" in actions(PeriodicTask, city_admin)
+
+
+def test_a_county_admin_cannot_create_a_region_outside_its_subtree(client, regions, county_admin):
+    from org.models import Region
+
+    client.force_login(county_admin)
+    add = reverse("admin:org_region_add")
+    for parent in ("", str(regions.city.pk), str(regions.west.pk)):
+        response = client.post(
+            add, {"name": "新区", "code": "370799", "level": 2, "parent": parent}
+        )
+        assert response.status_code == 200
+        assert "parent" in response.context["adminform"].form.errors
+    assert not Region.objects.filter(code="370799").exists()
+    response = client.post(
+        add, {"name": "新街道", "code": "370702002", "level": 3, "parent": regions.east.pk}
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(code="370702002").parent == regions.east
