@@ -525,3 +525,27 @@ def test_a_county_admin_cannot_create_a_region_outside_its_subtree(client, regio
     )
     assert response.status_code == 302
     assert Region.objects.get(code="370702002").parent == regions.east
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_a_changelist_costs_the_same_queries_for_more_rows(label, client, world, county_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kind, make = _case(label)
+    if kind != SCOPED:
+        return
+    world.get(label, "in")
+    client.force_login(county_admin)
+    changelist = url(world.get(label, "in"), "changelist")
+    client.get(changelist)  # the session's first request renews it
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(changelist).status_code == 200
+        return len(queries)
+
+    before = cost()
+    for _i in range(3):
+        make(World(world.regions), "in")  # new parents too (enterprises, accounts…)
+    assert cost() == before, f"{label}: the changelist's queries grow with its rows"
