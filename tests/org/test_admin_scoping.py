@@ -13,7 +13,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.db import models
-from django.forms import MultiWidget
+from django.forms import MultiWidget, SelectMultiple
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -549,3 +549,34 @@ def test_a_changelist_costs_the_same_queries_for_more_rows(label, client, world,
     for _i in range(3):
         make(World(world.regions), "in")  # new parents too (enterprises, accounts…)
     assert cost() == before, f"{label}: the changelist's queries grow with its rows"
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_a_foreign_id_posted_in_an_add_form_is_refused(label, client, world, county_admin):
+    """Whatever else the add form lacks, a foreign id is refused as an invalid choice, and
+    nothing is created."""
+    kind, _make = _case(label)
+    if kind != SCOPED:
+        return
+    model = type(world.get(label, "in"))
+    client.force_login(county_admin)
+    add = url(model, "add")
+    page = client.get(add)
+    if page.status_code == 403:
+        return  # nothing is added here (tickets, logs…)
+    form = page.context["adminform"].form
+    data = post_data(page)
+    count = model._default_manager.count()
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or _case(queryset.model._meta.label)[0] != SCOPED:
+            continue
+        outside = world.get(queryset.model._meta.label, "out")
+        many = isinstance(field.widget, SelectMultiple) or isinstance(
+            getattr(field.widget, "widget", None), SelectMultiple
+        )
+        response = client.post(add, {**data, name: [str(outside.pk)] if many else str(outside.pk)})
+        assert response.status_code == 200, f"{label}.{name}: a foreign id was accepted"
+        codes = [e.code for e in response.context["adminform"].form.errors.as_data().get(name, [])]
+        assert "invalid_choice" in codes or "invalid_pk_value" in codes, (label, name, codes)
+        assert model._default_manager.count() == count
