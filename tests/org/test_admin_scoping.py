@@ -580,3 +580,37 @@ def test_a_foreign_id_posted_in_an_add_form_is_refused(label, client, world, cou
         codes = [e.code for e in response.context["adminform"].form.errors.as_data().get(name, [])]
         assert "invalid_choice" in codes or "invalid_pk_value" in codes, (label, name, codes)
         assert model._default_manager.count() == count
+
+
+def _autocomplete_fields():
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.autocomplete_fields:
+            yield model, name
+        for inline in model_admin.inlines:
+            for name in inline.autocomplete_fields:
+                yield inline.model, name
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    sorted(_autocomplete_fields(), key=lambda pair: (pair[0]._meta.label, pair[1])),
+    ids=lambda value: value if isinstance(value, str) else value._meta.label,
+)
+def test_every_autocomplete_offers_only_the_scope(model, name, client, world, county_admin):
+    related = model._meta.get_field(name).remote_field.model._meta.label
+    if _case(related)[0] != SCOPED:
+        return
+    inside, outside = world.get(related, "in"), world.get(related, "out")
+    client.force_login(county_admin)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": model._meta.app_label,
+            "model_name": model._meta.model_name,
+            "field_name": name,
+            "term": "",
+        },
+    )
+    assert response.status_code == 200
+    offered = {item["id"] for item in response.json()["results"]}
+    assert str(inside.pk) in offered and str(outside.pk) not in offered
