@@ -72,14 +72,9 @@ class RankAdmin(ScopedAdminMixin, admin.ModelAdmin):
     reference_data = True
 
     list_display = ["name", "code", "order", "is_leader"]
+    # Django drops the editable columns (and refuses their POST) without the change permission.
+    list_editable = ["order", "is_leader"]
     search_fields = ["name", "code"]
-
-    def get_list_editable(self, request):
-        return ["order", "is_leader"] if is_city_level(request.user) else []
-
-    def get_changelist_instance(self, request):
-        self.list_editable = self.get_list_editable(request)
-        return super().get_changelist_instance(request)
 
 
 @admin.register(User)
