@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
@@ -123,6 +124,12 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if obj is not None and is_above(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk action asks for the delete permission without an object: ask per account.
+        if any(is_above(request.user, user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

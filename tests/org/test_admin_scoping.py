@@ -614,3 +614,37 @@ def test_every_autocomplete_offers_only_the_scope(model, name, client, world, co
     assert response.status_code == 200
     offered = {item["id"] for item in response.json()["results"]}
     assert str(inside.pk) in offered and str(outside.pk) not in offered
+
+
+def test_reference_lists_are_not_editable_below_the_city(client, world, county_admin):
+    from org.models import Rank
+
+    rank = world.get("org.Rank")
+    client.force_login(county_admin)
+    changelist = url(rank, "changelist")
+    assert client.get(changelist).context["cl"].formset is None
+    response = client.post(
+        changelist,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(rank.pk),
+            "form-0-order": "1",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 403
+    assert Rank.objects.get(pk=rank.pk).order == rank.order
+
+
+def test_a_county_admin_cannot_bulk_delete_an_account_holding_more(client, regions, county_admin):
+    stronger = UserFactory(username="east-strong", region=regions.east)
+    stronger.user_permissions.add(Permission.objects.get(codename="view_user"))
+    county_admin.user_permissions.remove(Permission.objects.get(codename="view_user"))
+    client.force_login(county_admin)
+    response = client.post(
+        url(stronger, "changelist"),
+        {"action": "delete_selected", "_selected_action": [stronger.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert type(stronger).objects.filter(pk=stronger.pk).exists()
