@@ -4,19 +4,29 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from org.admin_scoping import CityLevelInlineMixin, ScopedAdminMixin
+
 from .models import Assignment, QuotaPolicy, QuotaRule
-from .permissions import assignments_for_user
+from .permissions import assignment_scope_q
 from .rules import active_policy, add_years
-from .services import AssignmentError, assignment_create, assignment_end, assignment_problems
+from .services import (
+    AssignmentError,
+    assignment_change_problems,
+    assignment_create,
+    assignment_end,
+    assignment_problems,
+    assignment_update,
+)
 
 
-class QuotaRuleInline(admin.TabularInline):
+class QuotaRuleInline(CityLevelInlineMixin, admin.TabularInline):
     model = QuotaRule
     extra = 0
 
 
 @admin.register(QuotaPolicy)
-class QuotaPolicyAdmin(SimpleHistoryAdmin):
+class QuotaPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    reference_data = True
     list_display = ["name", "code", "is_active", "default_term_years", "no_duplicate_leader"]
     inlines = [QuotaRuleInline]
 
@@ -43,7 +53,17 @@ class AssignmentAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk or self.errors:
+        if self.errors:
+            return data
+        if self.instance.pk:
+            # The instance still holds the stored values here: the rules judge the change.
+            problems = assignment_change_problems(
+                actor=self.request.user,
+                assignment=self.instance,
+                is_primary=data.get("is_primary", False),
+            )
+            if problems:
+                raise ValidationError({"is_primary": [message for _field, message in problems]})
             return data
         if not data.get("term_end") and data.get("start_date"):
             policy = active_policy()
@@ -72,7 +92,7 @@ class AssignmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = AssignmentAdminForm
     list_display = [
         "cadre",
@@ -90,8 +110,9 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["cadre", "enterprise", "project"]
     actions = ["end_selected"]
 
-    def get_queryset(self, request):
-        return assignments_for_user(request.user)
+    def scope_queryset(self, request, queryset):
+        q = assignment_scope_q(request.user)
+        return queryset if q is None else queryset.filter(q)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -115,8 +136,12 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj._history_user = request.user
-            obj.save(update_fields=["is_primary", "note"])
+            try:
+                assignment_update(
+                    actor=request.user, assignment=obj, is_primary=obj.is_primary, note=obj.note
+                )
+            except AssignmentError as exc:  # changed between the check and the save
+                raise ValidationError(exc.messages) from exc
             return
         try:
             created = assignment_create(

@@ -180,6 +180,61 @@ def assignment_end(
     return assignment
 
 
+def assignment_change_problems(
+    *, actor, assignment: Assignment, is_primary: bool
+) -> list[tuple[str, str]]:
+    """What the rules say of changing an existing link's primary-contact flag. The book is asked
+    about the link as if it were made now, without the link itself; only its verdict on what a
+    change can alter (the primary contact) counts: quotas and dates were checked when the link
+    was made, and a later change of policy does not lock its note."""
+    if not can_end_assignment(actor, assignment):
+        return [("is_primary", _("Your role does not allow changing this link."))]
+    if assignment.ended_on is not None and is_primary != assignment.is_primary:
+        return [("is_primary", _("An ended link cannot change its primary contact."))]
+    if not is_primary or assignment.is_primary:
+        return []
+    book = RuleBook(actor=actor).load(
+        cadre_ids=[assignment.cadre_id],
+        enterprise_ids=[assignment.enterprise_id] if assignment.enterprise_id else [],
+        project_ids=[assignment.project_id] if assignment.project_id else [],
+    )
+    if assignment.enterprise_id:
+        key = ("e", assignment.enterprise_id)
+    else:
+        key = ("p", assignment.project_id)
+    book.forget(cadre_id=assignment.cadre_id, key=key)
+    problems = book.check(
+        Proposal(
+            cadre=assignment.cadre,
+            enterprise=assignment.enterprise,
+            project=assignment.project,
+            start_date=assignment.start_date,
+            term_end=assignment.term_end,
+            mode=assignment.mode,
+            is_primary=True,
+        )
+    )
+    return [(name, message) for name, message in problems if name == "is_primary"]
+
+
+@transaction.atomic
+def assignment_update(*, actor, assignment: Assignment, is_primary: bool, note: str) -> Assignment:
+    """Change a link's primary-contact flag and note, through the same rules as a new link."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("cadre__rank", "cadre__department", "enterprise__region", "project__region")
+        .get(pk=assignment.pk)
+    )
+    problems = assignment_change_problems(actor=actor, assignment=assignment, is_primary=is_primary)
+    if problems:
+        _raise(problems)
+    assignment.is_primary = is_primary
+    assignment.note = note
+    assignment._history_user = actor
+    assignment.save(update_fields=["is_primary", "note"])
+    return assignment
+
+
 # Excel -------------------------------------------------------------------------------------
 
 ASSIGNMENT_COLUMNS = [

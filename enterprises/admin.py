@@ -1,19 +1,22 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from org.admin_scoping import USER_SCOPE_EXTENSIONS, ScopedAdminMixin, ScopedInlineMixin
+
 from .models import Enterprise, EnterpriseTag, KeyProject, LiaisonPerson
-from .permissions import enterprises_for_user, projects_for_user
+from .permissions import (
+    enterprise_scope_q,
+    enterprises_for_user,
+    liaison_accounts_q,
+    projects_for_user,
+)
+
+# A county administrator manages the accounts of its enterprises' liaison persons.
+if liaison_accounts_q not in USER_SCOPE_EXTENSIONS:
+    USER_SCOPE_EXTENSIONS.append(liaison_accounts_q)
 
 
-class ScopedAdminMixin:
-    """The admin lists only what the staff member's region allows (superusers see all), through
-    the same permission functions as the portal's pages."""
-
-    def get_queryset(self, request):
-        return self.scope(request.user, super().get_queryset(request))
-
-
-class LiaisonPersonInline(admin.TabularInline):
+class LiaisonPersonInline(ScopedInlineMixin, admin.TabularInline):
     model = LiaisonPerson
     extra = 0
     max_num = 2
@@ -21,16 +24,18 @@ class LiaisonPersonInline(admin.TabularInline):
 
 
 @admin.register(EnterpriseTag)
-class EnterpriseTagAdmin(admin.ModelAdmin):
+class EnterpriseTagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    reference_data = True
+
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    @staticmethod
-    def scope(user, queryset):
-        return queryset.filter(pk__in=enterprises_for_user(user).values("pk"))
+    def scope_queryset(self, request, queryset):
+        q = enterprise_scope_q(request.user)
+        return queryset if q is None else queryset.filter(q)
 
     list_display = [
         "name",
@@ -58,9 +63,8 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(LiaisonPerson)
 class LiaisonPersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    @staticmethod
-    def scope(user, queryset):
-        return queryset.filter(enterprise__in=enterprises_for_user(user).values("pk"))
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(enterprise__in=enterprises_for_user(request.user).values("pk"))
 
     list_display = ["name", "enterprise", "slot", "phone", "user", "is_active"]
     list_filter = ["is_active", "slot"]
@@ -71,9 +75,8 @@ class LiaisonPersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(KeyProject)
 class KeyProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    @staticmethod
-    def scope(user, queryset):
-        return queryset.filter(pk__in=projects_for_user(user).values("pk"))
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=projects_for_user(request.user).values("pk"))
 
     list_display = ["name", "code", "level", "region", "owner", "stage", "is_active"]
     list_filter = ["level", "stage", "is_active", "region__level"]

@@ -64,3 +64,13 @@ def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
 
 def can_see_history(user) -> bool:
     return can_edit_registry(user)
+
+
+def liaison_accounts_q(user) -> Q:
+    """The accounts (a filter on User) of the active liaison persons of the enterprises `user`
+    may see: an enterprise's account has no region, its enterprise places it."""
+    q = enterprise_scope_q(user)
+    persons = LiaisonPerson.objects.filter(is_active=True, user__isnull=False)
+    if q is not None:
+        persons = persons.filter(enterprise__in=Enterprise.objects.filter(q).values("pk"))
+    return Q(pk__in=persons.values("user_id"))

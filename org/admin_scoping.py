@@ -1,0 +1,310 @@
+"""The admin is a view like any other: one mixin scopes every ModelAdmin of the site.
+
+Each ModelAdmin mixes in `ScopedAdminMixin` and says what it shows through one of:
+
+- `scope_queryset(request, queryset)`: the rows of the user's scope, built on the app's own
+  permission functions (the same the portal's pages use);
+- `reference_data = True`: data of the whole city (categories, ranks, calendars…): everyone with
+  the model permission may view it, only the city level may add, change or delete it.
+
+An admin that says neither shows nothing to anyone below the city level (it fails closed), and
+the system check `org.E010` names every registered admin that does not use the mixin.
+
+The mixin then scopes, for every form the admin (and its inlines) builds:
+- the choices of every foreign key and many-to-many field, through the scope of the related
+  model's own ModelAdmin, so that a foreign id posted by hand is refused by the form field
+  itself ("Select a valid choice");
+- after saving, it checks that the object is still in the user's scope (the admin's change view
+  runs in a transaction: a refusal there writes nothing).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import Group, Permission
+from django.core.checks import Error
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .scoping import is_region_scoped, region_q, sees_everything
+
+
+def is_city_level(user) -> bool:
+    """A superuser, or a region-scoped user whose region is a root of the region tree: the only
+    users who may change the reference data of the whole city."""
+    if sees_everything(user):
+        return True
+    region = getattr(user, "region", None)
+    return region is not None and region.parent_id is None and is_region_scoped(user)
+
+
+def held_permissions(user) -> QuerySet[Permission]:
+    """The permissions `user` holds itself (directly or through its groups): the most it may
+    grant to another user or to a role."""
+    if sees_everything(user):
+        return Permission.objects.all()
+    direct = user.user_permissions.values("pk")
+    via_groups = Permission.objects.filter(group__user=user).values("pk")
+    return Permission.objects.filter(Q(pk__in=direct) | Q(pk__in=via_groups))
+
+
+def held_groups(user) -> QuerySet[Group]:
+    """The roles `user` holds itself: the most it may give to another user."""
+    if sees_everything(user):
+        return Group.objects.all()
+    return Group.objects.filter(user=user)
+
+
+# Hooks that apps above `org` fill (they may not be imported from here): functions of the acting
+# user returning a Q on User that adds accounts to the user's admin scope, e.g. the enterprise
+# app adds the liaison persons' accounts of the enterprises in scope.
+USER_SCOPE_EXTENSIONS: list = []
+
+
+def user_scope_q(user) -> Q | None:
+    """None for every account; otherwise the filter of the accounts `user` may see and manage:
+    those of its region subtree, never a superuser, plus what the apps above add
+    (USER_SCOPE_EXTENSIONS)."""
+    if sees_everything(user):
+        return None
+    q = region_q(user)
+    if not q:  # the whole tree: an empty Q would swallow the extensions below
+        return ~Q(is_superuser=True)
+    for extension in USER_SCOPE_EXTENSIONS:
+        q |= extension(user)
+    return q & ~Q(is_superuser=True)
+
+
+def users_in_scope(user) -> QuerySet:
+    from .models import User
+
+    q = user_scope_q(user)
+    return User.objects.all() if q is None else User.objects.filter(q)
+
+
+def is_above(actor, target) -> bool:
+    """True when `target` holds more than `actor`: a superuser, an account outside the actor's
+    scope, or one with a permission (its own or through a role) that the actor lacks. Changing
+    such an account (its password, say) would hand the actor what it does not hold."""
+    if sees_everything(actor):
+        return False
+    if target.is_superuser or not users_in_scope(actor).filter(pk=target.pk).exists():
+        return True
+    return bool(target.get_all_permissions() - actor.get_all_permissions())
+
+
+class ScopedFormMixin:
+    """Shared by ModelAdmins and inlines: every relation's choices go through the scope. A
+    queryset that a subclass passes in (e.g. Django's GroupAdmin for permissions) is narrowed
+    to the scope, never widened."""
+
+    def _scoped_kwargs(self, db_field, request, kwargs):
+        allowed = related_choices(
+            self.admin_site, request, db_field.remote_field.model, db=kwargs.get("using")
+        )
+        given = kwargs.get("queryset")
+        kwargs["queryset"] = allowed if given is None else given.filter(pk__in=allowed.values("pk"))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scoped_kwargs(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._scoped_kwargs(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def related_choices(site, request, model, *, db=None):
+    """The objects of `model` that `request.user` may pick in a form of the admin."""
+    user = request.user
+    if model is Permission:
+        return held_permissions(user).select_related("content_type")
+    related_admin = site._registry.get(model)
+    if isinstance(related_admin, ScopedAdminMixin):
+        qs = related_admin.get_queryset(request)
+    elif is_city_level(user):
+        qs = model._default_manager.all()
+    else:  # not registered, so without a scope: nobody below the city level picks it
+        qs = model._default_manager.none()
+    if db:
+        qs = qs.using(db)
+    ordering = related_admin.get_ordering(request) if related_admin else ()
+    return qs.order_by(*ordering) if ordering else qs
+
+
+class ScopedAdminMixin(ScopedFormMixin):
+    """Mix into every ModelAdmin (before the ModelAdmin class). See the module's docstring."""
+
+    reference_data = False
+
+    # Relation fields that a user below the city level must fill in (an empty value would put
+    # the object above or outside its scope, e.g. a region without a parent).
+    scope_required_fields: tuple[str, ...] = ()
+
+    def scope_queryset(self, request, queryset):
+        """The rows the user may see. Override; by default only the city level sees any."""
+        if self.reference_data or is_city_level(request.user):
+            return queryset
+        return queryset.none()
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def in_scope(self, request, obj) -> bool:
+        return obj.pk is not None and self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    # Permissions -------------------------------------------------------------------------
+    def _may_write(self, request) -> bool:
+        return not self.reference_data or is_city_level(request.user)
+
+    def has_add_permission(self, request, *args):
+        return self._may_write(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
+    # Actions that ignore the selected rows (and so the scope): the city level's alone.
+    city_level_actions: tuple[str, ...] = ()
+
+    def get_actions(self, request):
+        # An action without allowed_permissions runs for anyone who may view the list (e.g.
+        # django_celery_beat's "run tasks"): who may not write gets none.
+        if not self._may_write(request):
+            return {}
+        actions = super().get_actions(request)
+        if not is_city_level(request.user):
+            for name in self.city_level_actions:
+                actions.pop(name, None)
+        return actions
+
+    # Forms -------------------------------------------------------------------------------
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        required = [
+            name
+            for name in self.scope_required_fields
+            if name in form.base_fields and not is_city_level(request.user)
+        ]
+        if not required:
+            return form
+
+        class ScopeRequiredForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                for name in required:
+                    self.fields[name].required = True
+
+        ScopeRequiredForm.__name__ = form.__name__
+        return ScopeRequiredForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The last line of defence: whatever the form allowed, the saved object must still be
+        # one the user may see. The change view's transaction rolls the whole save back.
+        if not sees_everything(request.user) and not self.in_scope(request, form.instance):
+            raise PermissionDenied
+
+    # simple_history's pages read the history table directly (and fall back to it for an object
+    # the queryset does not hold): the object must be in scope first. The history of a deleted
+    # object is the city level's.
+    def _history_in_scope(self, request, object_id) -> None:
+        if is_city_level(request.user):
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedInlineMixin(ScopedFormMixin):
+    """Mix into every inline: its relation choices go through the scope like the parent's."""
+
+
+class CityLevelInlineMixin(ScopedInlineMixin):
+    """An inline of reference data: only the city level writes it."""
+
+    def has_add_permission(self, request, obj=None):
+        return is_city_level(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_city_level(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_city_level(request.user) and super().has_delete_permission(request, obj)
+
+
+def region_subtree_scope(field: str = "region"):
+    """A `scope_queryset` that keeps the rows whose `field` lies in the user's region subtree."""
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(region_q(request.user, field))
+
+    return scope_queryset
+
+
+def regions_scope(self, request, queryset):
+    """A `scope_queryset` for the regions themselves: the user's subtree."""
+    user = request.user
+    if sees_everything(user):
+        return queryset
+    own = getattr(user, "region", None)
+    if own is None or not is_region_scoped(user):
+        return queryset.none()
+    return queryset.filter(path__startswith=own.path)
+
+
+def unscoped_admins(site=None) -> list[str]:
+    """Labels of the registered models whose admin (or one of its inlines) skips the mixin."""
+    site = site or admin.site
+    found = []
+    for model, model_admin in site._registry.items():
+        if not isinstance(model_admin, ScopedAdminMixin):
+            found.append(model._meta.label)
+            continue
+        for inline in model_admin.inlines:
+            if not issubclass(inline, ScopedInlineMixin):
+                found.append(f"{model._meta.label} ({inline.__name__})")
+    return found
+
+
+def check_every_admin_is_scoped(app_configs, **kwargs):
+    return [
+        Error(
+            f"The admin of {label} does not use org.admin_scoping.ScopedAdminMixin.",
+            hint="Mix ScopedAdminMixin (and ScopedInlineMixin in inlines) into it and say its "
+            "scope: scope_queryset() or reference_data = True.",
+            id="org.E010",
+        )
+        for label in unscoped_admins()
+    ]
+
+
+__all__ = [
+    "USER_SCOPE_EXTENSIONS",
+    "CityLevelInlineMixin",
+    "ScopedAdminMixin",
+    "ScopedInlineMixin",
+    "check_every_admin_is_scoped",
+    "held_groups",
+    "held_permissions",
+    "is_above",
+    "is_city_level",
+    "region_subtree_scope",
+    "regions_scope",
+    "related_choices",
+    "unscoped_admins",
+    "user_scope_q",
+    "users_in_scope",
+]
