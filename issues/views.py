@@ -220,19 +220,24 @@ def attachment_upload_view(request, pk: int):
 @login_required
 @require_GET
 def attachment_download_view(request, pk: int):
-    """Only through the ticket's scope; the stored name is never shown."""
+    """Only through the ticket's scope; the stored name is never shown. Always a download
+    (never rendered inline), named with the extension of its checked type."""
+    from org.http import mark_download
+    from org.uploads import filename_for
+
     from .models import Attachment
 
     tickets = tickets_for_user(request.user)
     attachment = Attachment.objects.filter(pk=pk, ticket__in=tickets.values("pk")).first()
     if attachment is None:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=filename_for(attachment.original_name, attachment.extension),
         content_type=attachment.content_type,
     )
+    return mark_download(response)
 
 
 @login_required
@@ -541,6 +546,7 @@ def callbacks_view(request):
 def bulk_assign_view(request):
     """The office assigns several submitted tickets to one department at once; each goes
     through the same service (and transition) as a single assignment."""
+    from org.http import safe_next
     from org.models import Department
 
     if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
@@ -551,7 +557,7 @@ def bulk_assign_view(request):
     ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()][:200]
     if department is None or not ids:
         messages.error(request, _("Tick the problems and choose the lead department."))
-        return redirect(request.POST.get("next") or "issues:list")
+        return redirect(safe_next(request, "issues:list"))
     tickets = tickets_for_user(request.user).filter(pk__in=ids)
     done, refused = 0, []
     for ticket in tickets.select_related("category"):
@@ -568,7 +574,4 @@ def bulk_assign_view(request):
         )
     for line in refused[:10]:
         messages.error(request, line)
-    target = request.POST.get("next", "")
-    if target.startswith("/issues/"):
-        return redirect(target)
-    return redirect("issues:list")
+    return redirect(safe_next(request, "issues:list"))
