@@ -23,7 +23,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .http import mark_download
-from .uploads import UploadRefused, refuse_zip_polyglot
+from .uploads import UploadRefused, declares_dtd, refuse_zip_polyglot
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A real workbook compresses well, but a file that would unpack to more than this is refused
@@ -50,17 +50,6 @@ class Column:
     help: str = ""
 
 
-# A workbook never declares a DTD: one that does is refused before any XML parser sees it
-# (billion laughs, external entities). openpyxl parses with defusedxml as well, which refuses
-# the same, and every other parse error is turned into the same clear message below.
-DTD_MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-)
-SCAN_CHUNK = 1024 * 1024
-
-
 def _check_zip(data: bytes) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx)."))
@@ -78,31 +67,16 @@ def _check_zip(data: bytes) -> None:
                 refuse_zip_polyglot(data)
             except UploadRefused as exc:
                 raise SpreadsheetError(str(exc)) from exc
-            for info in archive.infolist():
-                if info.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(
-                    archive, info
-                ):
-                    raise SpreadsheetError(
-                        _("The workbook could not be read: is it a valid .xlsx?")
-                    )
+            # A DTD (billion laughs, external entities) is refused before any XML parser sees
+            # it; openpyxl parses with defusedxml as well, which refuses the same.
+            if declares_dtd(archive):
+                raise SpreadsheetError(_("The workbook could not be read: is it a valid .xlsx?"))
     except SpreadsheetError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx).")) from exc
     except Exception as exc:  # zlib.error, NotImplementedError (an unknown compression) …
         raise SpreadsheetError(_("The file is not an Excel workbook (.xlsx).")) from exc
-
-
-def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    overlap = max(len(marker) for marker in DTD_MARKERS)
-    tail = b""
-    with archive.open(info) as part:
-        while chunk := part.read(SCAN_CHUNK):
-            window = tail + chunk
-            if any(marker in window for marker in DTD_MARKERS):
-                return True
-            tail = window[-overlap:]
-    return False
 
 
 def read_upload(upload, *, columns: Sequence[Column]) -> tuple[list[dict], list[RowProblem]]:
@@ -199,7 +173,8 @@ def _read_sheet(sheet, columns: Sequence[Column]) -> tuple[list[dict], list[RowP
 
 # OWASP "CSV injection": a cell whose text begins with one of these is taken for a formula by
 # Excel, LibreOffice or WPS when it is written as one, or when a user edits it and presses Enter.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A carriage return is read back from the XML as a line feed: both are covered.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Set on every response the writer builds; a test fails on any xlsx download without it, so a
 # future export that bypasses the writer is caught.
 WRITER_MARK = "portal_workbook"

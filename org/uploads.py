@@ -75,6 +75,17 @@ PDF_ACTIVE = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![A-
 PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"}
 
 
+# An Office document never declares a DTD: one that does is refused before any XML parser sees
+# it (billion laughs, external entities), whatever the encoding it claims.
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+XML_PARTS = (".xml", ".rels", ".vml")
+SCAN_CHUNK = 1024 * 1024
+
+
 class UploadRefused(Exception):
     """The message says why, for the user."""
 
@@ -411,7 +422,7 @@ def _office_zip(data: bytes) -> Sniffed:
                 raise UploadRefused(_("Only images, PDF and Office documents are accepted."))
             types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
             relations = ElementTree.fromstring(archive.read("_rels/.rels"))
-            if archive.testzip() is not None:
+            if archive.testzip() is not None or declares_dtd(archive):
                 raise damaged
     except UploadRefused:
         raise
@@ -437,6 +448,22 @@ def _office_zip(data: bytes) -> Sniffed:
     if kind is None:
         raise UploadRefused(_("Only images, PDF and Office documents are accepted."))
     return Sniffed(*kind)
+
+
+def declares_dtd(archive: zipfile.ZipFile) -> bool:
+    """Whether any XML part of an Office zip carries a DTD (read in chunks, whole)."""
+    overlap = max(len(marker) for marker in DTD_MARKERS)
+    for info in archive.infolist():
+        if not info.filename.lower().endswith(XML_PARTS):
+            continue
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(SCAN_CHUNK):
+                window = tail + chunk
+                if any(marker in window for marker in DTD_MARKERS):
+                    return True
+                tail = window[-overlap:]
+    return False
 
 
 def refuse_zip_polyglot(data: bytes) -> None:
