@@ -260,3 +260,19 @@ def test_every_accepted_kind_attaches_under_its_own_name(people, ticket, name, c
     )
     assert (attachment.original_name, attachment.content_type) == (name, content_type)
     assert attachment.file.read() == data
+
+
+@pytest.mark.django_db
+def test_the_migration_renames_attachments_kept_under_another_type(people, ticket):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    attachment = attachment_add(
+        actor=people.east_enterprise, ticket=ticket, upload=SimpleUploadedFile("a.png", files.png())
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(original_name="invoice.html")
+    module = import_module("issues.migrations.0012_attachment_names_take_their_type")
+    module.rename(apps, None)
+    attachment.refresh_from_db()
+    assert attachment.original_name == "invoice.png"
