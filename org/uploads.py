@@ -20,6 +20,7 @@ The stored and served name keeps the user's base name with the extension of the 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import unicodedata
@@ -201,7 +202,7 @@ def _image(data: bytes, kind: Sniffed, pil_format: str, find_end) -> Sniffed:
         raise damaged from exc
     if end is None:
         raise damaged
-    if data[end:].strip(b"\x00"):
+    if data[end:].strip(b"\x00\xff") and not _camera_trailer(data, end):
         raise _polyglot()
     _refuse_hidden_content(data)
     from PIL import Image
@@ -228,6 +229,17 @@ def _image(data: bytes, kind: Sniffed, pil_format: str, find_end) -> Sniffed:
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError … on bad data
         raise damaged from exc
     return kind
+
+
+def _camera_trailer(data: bytes, end: int) -> bool:
+    """Samsung phones append their own metadata after a JPEG's end (the "SEF" trailer: blocks,
+    a SEFH directory, its length and "SEFT" closing the file). It is accepted when it is well
+    formed; it still passes the zip and markup checks like the rest of the file."""
+    if len(data) - end < 12 or not data.endswith(b"SEFT"):
+        return False
+    (length,) = struct.unpack("<I", data[-8:-4])
+    directory = len(data) - 8 - length
+    return end <= directory and data[directory : directory + 4] == b"SEFH"
 
 
 def _png_end(data: bytes) -> int | None:
@@ -378,7 +390,7 @@ def _legacy_office(data: bytes) -> Sniffed:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
+            ole = olefile.OleFileIO(data)
         streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
         sector_size = ole.sector_size
         used = [i for i, entry in enumerate(ole.fat) if entry != olefile.FREESECT]
@@ -433,18 +445,26 @@ def _office_zip(data: bytes) -> Sniffed:
         for node in types
         if node.tag.endswith("}Override")
     }
+    defaults = {
+        node.get("Extension", "").lower(): node.get("ContentType", "")
+        for node in types
+        if node.tag.endswith("}Default")
+    }
     if any(name.lower().endswith("vbaproject.bin") for name in names) or any(
         "macroenabled" in content_type.lower() for content_type in overrides.values()
     ):
         raise _macros()
     mains = [
-        node.get("Target", "").lstrip("/")
+        posixpath.normpath(node.get("Target", "")).lstrip("/")
         for node in relations
         if node.tag.endswith("}Relationship") and node.get("Type") in OFFICE_DOCUMENT_RELS
     ]
     if len(mains) != 1 or mains[0] not in names:
         raise damaged
-    kind = OOXML_MAIN.get(overrides.get(mains[0], ""))
+    main_type = overrides.get(mains[0]) or defaults.get(mains[0].rsplit(".", 1)[-1].lower(), "")
+    if "macroenabled" in main_type.lower():
+        raise _macros()
+    kind = OOXML_MAIN.get(main_type)
     if kind is None:
         raise UploadRefused(_("Only images, PDF and Office documents are accepted."))
     return Sniffed(*kind)

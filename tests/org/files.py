@@ -61,7 +61,16 @@ def ooxml(
     extra: dict[str, bytes] | None = None,
     first: tuple[str, bytes] | None = None,
     size: int = 100,
+    by_default: bool = False,
 ) -> bytes:
+    """A minimal Office zip; by_default types its main part by its extension (a <Default>)
+    rather than by name (an <Override>), as some producers do."""
+    extension = main.rsplit(".", 1)[-1]
+    main_type = (
+        f'<Default Extension="{extension}" ContentType="{content_type}"/>'
+        if by_default
+        else f'<Override PartName="/{main}" ContentType="{content_type}"/>'
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         if first:
@@ -73,7 +82,7 @@ def ooxml(
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Default Extension="rels" '
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            f'<Override PartName="/{main}" ContentType="{content_type}"/></Types>',
+            f"{main_type}</Types>",
         )
         archive.writestr(
             "_rels/.rels",

@@ -2,6 +2,7 @@
 refused when they are two things at once, and served only as downloads."""
 
 import inspect
+import struct
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -276,3 +277,24 @@ def test_the_migration_renames_attachments_kept_under_another_type(people, ticke
     module.rename(apps, None)
     attachment.refresh_from_db()
     assert attachment.original_name == "invoice.png"
+
+
+def _samsung_trailer(payload: bytes) -> bytes:
+    directory = b"SEFH" + b"\x6b\x00\x00\x00" + b"\x01\x00\x00\x00" + b"\x00" * 12
+    return payload + directory + struct.pack("<I", len(directory)) + b"SEFT"
+
+
+def test_a_samsung_photo_with_its_metadata_trailer_is_an_image():
+    data = files.jpeg() + _samsung_trailer(b"Image_UTC_Data1700000000000")
+    assert sniff(data).content_type == "image/jpeg"
+
+
+@pytest.mark.parametrize("payload", [files.HTML, files.zip_archive()])
+def test_a_camera_trailer_cannot_smuggle_a_page_or_an_archive(payload):
+    with pytest.raises(UploadRefused, match=POLYGLOT):
+        sniff(files.jpeg() + _samsung_trailer(payload))
+
+
+def test_an_office_zip_typed_by_its_default_content_type_is_accepted():
+    data = files.ooxml("word/main.docxml", files.DOCX_MAIN, by_default=True)
+    assert sniff(data).extension == ".docx"
