@@ -12,11 +12,12 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -205,6 +206,8 @@ def data_cell(sheet, value):
         value, str | int | float | Decimal | date | time | timedelta
     ):
         value = str(value)  # lazy translations, enums …
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)

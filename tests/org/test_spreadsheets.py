@@ -197,6 +197,13 @@ def test_the_writer_keeps_formula_like_text_as_text_and_its_own_formulas():
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_an_aware_time_is_written_in_local_time_rather_than_failing_the_download():
+    moment = datetime.datetime(2026, 3, 2, 1, 30, tzinfo=datetime.UTC)
+    response = workbook_response(filename="x.xlsx", columns=[Column("a", "A")], rows=[[moment]])
+    value = load_workbook(io.BytesIO(response.content)).active["A2"].value
+    assert value == datetime.datetime(2026, 3, 2, 9, 30)  # Asia/Shanghai
+
+
 def test_text_xml_cannot_carry_is_dropped_rather_than_failing_the_download():
     response = workbook_response(filename="x.xlsx", columns=[Column("a", "A")], rows=[["a\x01b"]])
     assert load_workbook(io.BytesIO(response.content)).active["A2"].value == "ab"
