@@ -160,6 +160,17 @@ def zip_archive() -> bytes:
     return buffer.getvalue()
 
 
+def pdf_that_is_a_zip() -> bytes:
+    """A PDF whose closing %%EOF is the comment of a zip archive placed just before it:
+    lenient PDF readers and unzip tools both open it."""
+    body = pdf()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.html", HTML)
+        archive.comment = b"%%EOF\n"
+    return body[: body.rfind(b"%%EOF")] + buffer.getvalue()
+
+
 def with_comment(jpeg_bytes: bytes, comment: bytes) -> bytes:
     """A JPEG with a COM segment right after SOI."""
     return (
@@ -204,6 +215,7 @@ def polyglots() -> dict[str, bytes]:
         "webp+html": webp() + HTML,
         "html in a jpeg comment": with_comment(jpeg(), HTML),
         "pdf+zip": pdf() + zip_archive(),
+        "pdf that is a zip": pdf_that_is_a_zip(),
         "pdf+html": pdf() + HTML,
         "docx+html": docx() + HTML,
         "docx holding a pdf header": docx(first=("a.pdf", pdf())),
