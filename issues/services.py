@@ -480,7 +480,7 @@ def attachment_add(*, actor, ticket: Ticket, upload):
     content; anything else is refused with the reason, and nothing is stored."""
     from django.core.files.base import ContentFile
 
-    from org.uploads import UploadRefused, read_upload, sniff
+    from org.uploads import UploadRefused, accept
 
     from .models import Attachment
 
@@ -491,19 +491,18 @@ def attachment_add(*, actor, ticket: Ticket, upload):
     if not capacities(actor, ticket) and ticket.submitted_by_id != actor.pk:
         raise TicketError(_("You cannot add files to this ticket."))
     try:
-        data = read_upload(upload)
-        kind = sniff(data, name=upload.name or "")
+        accepted = accept(upload)
     except UploadRefused as exc:
         raise TicketError(str(exc)) from exc
     attachment = Attachment(
         ticket=ticket,
-        original_name=(upload.name or "file")[-200:],
-        extension=kind.extension,
-        content_type=kind.content_type,
-        size=len(data),
+        original_name=accepted.name,
+        extension=accepted.extension,
+        content_type=accepted.content_type,
+        size=len(accepted.data),
         uploaded_by=actor,
     )
-    attachment.file.save("upload", ContentFile(data), save=False)
+    attachment.file.save("upload", ContentFile(accepted.data), save=False)
     attachment.save()
     return attachment
 

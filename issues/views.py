@@ -254,19 +254,24 @@ def attachment_upload_view(request, pk: int):
 @login_required
 @require_GET
 def attachment_download_view(request, pk: int):
-    """Only through the ticket's scope; the stored name is never shown."""
+    """Only through the ticket's scope; the stored name is never shown. Always a download
+    (never rendered inline), named with the extension of its checked type."""
+    from org.http import mark_download
+    from org.uploads import filename_for
+
     from .models import Attachment
 
     tickets = tickets_for_user(request.user)
     attachment = Attachment.objects.filter(pk=pk, ticket__in=tickets.values("pk")).first()
     if attachment is None:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=filename_for(attachment.original_name, attachment.extension),
         content_type=attachment.content_type,
     )
+    return mark_download(response)
 
 
 @login_required
@@ -567,6 +572,8 @@ def callbacks_view(request):
 def bulk_assign_view(request):
     """The office assigns several submitted tickets to one department at once; each goes
     through the same service (and transition) as a single assignment."""
+    from org.http import safe_next
+
     if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
         raise PermissionDenied
     form = BulkAssignForm(request.POST)
@@ -574,7 +581,7 @@ def bulk_assign_view(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(request.POST.get("next") or "issues:list")
+        return redirect(safe_next(request, "issues:list"))
     department, ids = form.cleaned_data["department"], form.cleaned_data["ticket"]
     tickets = tickets_for_user(request.user).filter(pk__in=ids)
     done, refused = 0, []
@@ -592,7 +599,4 @@ def bulk_assign_view(request):
         )
     for line in refused[:10]:
         messages.error(request, line)
-    target = request.POST.get("next", "")
-    if target.startswith("/issues/"):
-        return redirect(target)
-    return redirect("issues:list")
+    return redirect(safe_next(request, "issues:list"))

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from org.http import safe_next
 
 from .models import ChannelPreference
 
@@ -42,10 +43,7 @@ def mark_read(request):
     if request.POST.get("id", "").isdigit():
         notes = notes.filter(pk=int(request.POST["id"]))
     notes.update(read_at=timezone.now())
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_next(request, "notifications:list"))
 
 
 @login_required

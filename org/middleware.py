@@ -40,3 +40,38 @@ class IdleSessionMiddleware:
             if now - session.get(TOUCH_KEY, 0) >= TOUCH_EVERY_SECONDS:
                 session[TOUCH_KEY] = now
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Every response to a signed-in user says `Cache-Control: private, no-store`: pages and
+    downloads carry names, phones and problems that no shared cache, and no browser's disk
+    cache on a shared office computer, may keep. A view that already sent `no-store` (perhaps
+    with more, e.g. `no-cache, must-revalidate`) keeps its own header; anything weaker
+    (`public`, `max-age=…`) is replaced. Static files are answered by WhiteNoise before this
+    runs and keep their long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: DRF sets request.user for the users it authenticates.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            apply_private_no_store(response)
+        return response
+
+
+def apply_private_no_store(response):
+    from django.utils.cache import cc_delim_re
+
+    current = response.get("Cache-Control", "")
+    directives = {d.split("=", 1)[0].strip().lower() for d in cc_delim_re.split(current) if d}
+    if "no-store" in directives:
+        if "private" not in directives:
+            kept = [d for d in cc_delim_re.split(current) if d and d.strip().lower() != "public"]
+            response["Cache-Control"] = ", ".join(["private", *kept])
+    else:
+        response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,3 @@
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -8,9 +5,10 @@ from django.urls import reverse
 from issues.models import Attachment
 from issues.services import TicketError, attachment_add
 from tests.factories import submit_ticket
+from tests.org import files
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = files.png()
 
 
 @pytest.fixture
@@ -20,15 +18,11 @@ def ticket(people, companies, settings, tmp_path):
 
 
 def docx(size=100, *, bomb=False):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"0" * (300 * 1024 * 1024 if bomb else size))
-    return buffer.getvalue()
+    return files.docx(size=300 * 1024 * 1024 if bomb else size)
 
 
 def test_an_image_a_pdf_and_a_docx_are_kept_under_random_names(ticket, people):
-    for name, data in (("现场.png", PNG), ("批复.pdf", b"%PDF-1.7\n..."), ("说明.docx", docx())):
+    for name, data in (("现场.png", PNG), ("批复.pdf", files.pdf()), ("说明.docx", docx())):
         attachment = attachment_add(
             actor=people.east_enterprise, ticket=ticket, upload=SimpleUploadedFile(name, data)
         )
