@@ -1,7 +1,8 @@
 """The portal's URLs plus one view that fails, for the 500 page's test."""
 
-from liaison.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
 from django.urls import path
+
+from liaison.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 
 def boom(request):

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # status: (how to get it, Chinese text, English text)
-    403: ("/enterprises/import/", "您的角色无权执行此操作", "Your role does not allow this action."),
+    403: (
+        "/enterprises/import/",
+        "您的角色无权执行此操作",
+        "Your role does not allow this action.",
+    ),
     404: ("/no-such-page/", "该页面不存在", "This page does not exist"),
     500: ("/boom/", "请稍后再试", "Please try again later."),
 }

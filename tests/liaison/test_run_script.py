@@ -68,7 +68,7 @@ def run_script(tmp_path):
         CELERY_FS_ROOT=str(tmp_path / "var" / "celery"),
     )
     process = subprocess.Popen(  # noqa: S603
-        ["bash", str(ROOT / "scripts" / "run.sh")],
+        ["/bin/bash", str(ROOT / "scripts" / "run.sh")],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
