@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -202,3 +203,13 @@ def test_tongxiang_minimum_is_for_leaders_and_department_staff_only(
     for firm in firms.east[:3]:
         assignment_create(actor=people.office, cadre=cadres.ting, enterprise=firm)
     assert coverage_for_user(people.office).cadres.under == 7
+
+
+def test_the_list_shows_a_lapsed_link_among_the_ended_ones(client, people, cadres, firms):
+    old_link(cadres.deputy, firms.east[0])
+    client.force_login(people.office)
+    url = reverse("assignments:list")
+    assert firms.east[0].name not in client.get(url).content.decode()  # not among the active
+    page = client.get(url, {"status": "ended"}).content.decode()
+    assert firms.east[0].name in page
+    assert "结束于 2020-03-01" in page and f"{url}{Assignment.objects.get().pk}/end/" not in page
