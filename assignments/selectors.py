@@ -323,8 +323,12 @@ def _covered(queryset, link: str) -> EnterpriseRow:
 
 
 def my_link_counts(*, user) -> dict:
-    counts = Assignment.objects.current().filter(cadre__user=user).aggregate(
-        enterprises=Count("pk", filter=Q(enterprise__isnull=False)),
-        projects=Count("pk", filter=Q(project__isnull=False)),
+    counts = (
+        Assignment.objects.current()
+        .filter(cadre__user=user)
+        .aggregate(
+            enterprises=Count("pk", filter=Q(enterprise__isnull=False)),
+            projects=Count("pk", filter=Q(project__isnull=False)),
+        )
     )
     return counts
