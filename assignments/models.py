@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,6 +106,14 @@ class QuotaRule(models.Model):
         return f"{self.policy} · {self.rank}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, day: datetime.date | None = None):
+        """The links in force on `day` (today by default): not ended, and within their term.
+        A link whose term has run out counts nowhere even before the daily sweep ends it."""
+        day = day or timezone.localdate()
+        return self.filter(ended_on__isnull=True, term_end__gte=day)
+
+
 class AssignmentMode(models.TextChoices):
     ONE_TO_ONE = "one_to_one", _("One-to-one")
     MANY_TO_ONE = "many_to_one", _("Many-to-one")
@@ -135,6 +146,12 @@ class Assignment(models.Model):
     term_end = models.DateField(_("end of term"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    reminder_sent_on = models.DateField(
+        _("end-of-term reminder sent on"),
+        null=True,
+        blank=True,
+        help_text=_("The office and the cadre are reminded once, 30 days before the term ends."),
+    )
     mode = models.CharField(
         _("mode"), max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.ONE_TO_ONE
     )
@@ -151,6 +168,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -172,6 +190,12 @@ class Assignment(models.Model):
                 condition=Q(ended_on__isnull=True, project__isnull=False),
                 name="assignment_active_cadre_project",
             ),
+            # One primary contact per enterprise among its current links.
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(is_primary=True, ended_on__isnull=True, enterprise__isnull=False),
+                name="assignment_one_primary_per_enterprise",
+            ),
             models.CheckConstraint(
                 condition=Q(term_end__gt=F("start_date")), name="assignment_term_after_start"
             ),
@@ -192,6 +216,12 @@ class Assignment(models.Model):
                 name="assignment_active_project",
             ),
             models.Index(fields=["cadre", "ended_on"], name="assignment_cadre_ended"),
+            # The daily sweep: links not yet ended, by the end of their term.
+            models.Index(
+                fields=["term_end"],
+                condition=Q(ended_on__isnull=True),
+                name="assignment_open_term_end",
+            ),
             # The list's order (newest first): pages are read straight off this index.
             models.Index(fields=["start_date", "id"], name="assignment_start_id"),
         ]
@@ -205,4 +235,4 @@ class Assignment(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None
+        return self.ended_on is None and self.term_end >= timezone.localdate()

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, KeyProject
@@ -81,8 +82,9 @@ class RuleBook:
 
     # Loading -------------------------------------------------------------------------------
     def load(self, *, cadre_ids, enterprise_ids=(), project_ids=()) -> RuleBook:
-        """Read the active links of these cadres and targets (two queries)."""
-        active = Assignment.objects.filter(ended_on__isnull=True)
+        """Read the current links of these cadres and targets (two queries): a link whose term
+        has run out counts against no quota, even before the daily sweep ends it."""
+        active = Assignment.objects.current()
         for cadre_id, enterprise_id, project_id in active.filter(
             cadre_id__in=list(cadre_ids)
         ).values_list("cadre_id", "enterprise_id", "project_id"):
@@ -133,6 +135,17 @@ class RuleBook:
             problems.append(("target", _("%(target)s is outside your area.") % {"target": target}))
         if p.start_date and p.term_end and p.term_end <= p.start_date:
             problems.append(("term_end", _("The end of term must be after the start date.")))
+        elif p.term_end and p.term_end < timezone.localdate():
+            problems.append(
+                (
+                    "term_end",
+                    _(
+                        "The term ended on %(date)s: only a link whose term is still running "
+                        "can be made."
+                    )
+                    % {"date": p.term_end},
+                )
+            )
 
         counts = self.counts[cadre.pk]
         if p.key in counts.linked:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from enterprises.models import Enterprise, EnterpriseCategory, KeyProject, LiaisonPerson
 from enterprises.permissions import enterprises_for_user, projects_for_user
@@ -37,9 +38,9 @@ def assignment_list(
         .prefetch_related("cadre__rank", "cadre__department")
     )
     if status == "active":
-        qs = qs.filter(ended_on__isnull=True)
+        qs = qs.current()
     elif status == "ended":
-        qs = qs.filter(ended_on__isnull=False)
+        qs = qs.filter(Q(ended_on__isnull=False) | Q(term_end__lt=timezone.localdate()))
     if kind == "enterprise":
         qs = qs.filter(enterprise__isnull=False)
     elif kind == "project":
@@ -85,7 +86,8 @@ def my_assignments(*, user) -> list[Assignment]:
     """A cadre's active links with what the cadre needs on the road: the enterprise's
     liaison persons and the project's owner."""
     return list(
-        Assignment.objects.filter(cadre__user=user, ended_on__isnull=True)
+        Assignment.objects.current()
+        .filter(cadre__user=user)
         .select_related("enterprise__region__parent", "project__region", "project__owner")
         .prefetch_related(
             Prefetch(
@@ -102,7 +104,8 @@ def cadres_serving(*, enterprise_ids) -> dict[int, list[Assignment]]:
     """The active links of these enterprises, with the cadre's department (one query)."""
     serving: dict[int, list[Assignment]] = defaultdict(list)
     rows = (
-        Assignment.objects.filter(enterprise_id__in=list(enterprise_ids), ended_on__isnull=True)
+        Assignment.objects.current()
+        .filter(enterprise_id__in=list(enterprise_ids))
         .select_related("cadre__department", "cadre__rank")
         .order_by("-is_primary", "cadre__name")
     )
@@ -170,7 +173,7 @@ def coverage_for_user(user) -> Coverage:
             region = regions[region.parent_id]
         return region
 
-    active_link = Assignment.objects.filter(enterprise_id=OuterRef("pk"), ended_on__isnull=True)
+    active_link = Assignment.objects.current().filter(enterprise_id=OuterRef("pk"))
     rows = (
         enterprises_for_user(user)
         .filter(is_active=True)
@@ -242,7 +245,7 @@ _CADRE_GROUPS_SQL = """
                SUM(CASE WHEN enterprise_id IS NOT NULL THEN 1 ELSE 0 END) AS n_ent,
                SUM(CASE WHEN project_id IS NOT NULL THEN 1 ELSE 0 END) AS n_proj
         FROM assignments_assignment
-        WHERE ended_on IS NULL
+        WHERE ended_on IS NULL AND term_end >= %s
         GROUP BY cadre_id
     ) a ON a.cadre_id = c.id
     WHERE c.is_active {scope}
@@ -256,13 +259,13 @@ def _cadre_groups(user, region_ids: list[int]) -> list[tuple]:
     active project links) with the number of cadres in each group: about 2,400 rows at the
     Weifang scale instead of 15,000. Raw SQL because the ORM cannot group by the result of
     an aggregate (the per-cadre counts); every value is a bound parameter."""
-    params: list = []
+    params: list = [timezone.localdate()]  # current links only: within their term
     scope = ""
     if not (sees_everything(user) or spans_whole_tree(user)):
         if not region_ids:
             return []
         scope = f"AND c.region_id IN ({', '.join(['%s'] * len(region_ids))})"
-        params = region_ids
+        params += region_ids
     with connection.cursor() as cursor:
         cursor.execute(_CADRE_GROUPS_SQL.format(scope=scope), params)  # noqa: S608 - placeholders only
         return cursor.fetchall()
@@ -287,7 +290,7 @@ def _quota_state(rule, n_ent: int, n_proj: int) -> tuple[int, int]:
 
 
 def uncovered_enterprises(*, user) -> QuerySet[Enterprise]:
-    active_link = Assignment.objects.filter(enterprise_id=OuterRef("pk"), ended_on__isnull=True)
+    active_link = Assignment.objects.current().filter(enterprise_id=OuterRef("pk"))
     return (
         enterprises_for_user(user)
         .filter(is_active=True)
@@ -304,7 +307,7 @@ def coverage_summary(*, user) -> EnterpriseRow:
 
 def _covered(queryset, link: str) -> EnterpriseRow:
     """How many of the active rows of `queryset` an active link reaches through `link`."""
-    active_link = Assignment.objects.filter(**{link: OuterRef("pk")}, ended_on__isnull=True)
+    active_link = Assignment.objects.current().filter(**{link: OuterRef("pk")})
     counts = EnterpriseRow("")
     rows = (
         queryset.filter(is_active=True)
@@ -320,8 +323,12 @@ def _covered(queryset, link: str) -> EnterpriseRow:
 
 
 def my_link_counts(*, user) -> dict:
-    counts = Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).aggregate(
-        enterprises=Count("pk", filter=Q(enterprise__isnull=False)),
-        projects=Count("pk", filter=Q(project__isnull=False)),
+    counts = (
+        Assignment.objects.current()
+        .filter(cadre__user=user)
+        .aggregate(
+            enterprises=Count("pk", filter=Q(enterprise__isnull=False)),
+            projects=Count("pk", filter=Q(project__isnull=False)),
+        )
     )
     return counts

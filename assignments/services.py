@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from org.spreadsheets import Column, RowProblem, read_upload
 from .models import Assignment, AssignmentMode
 from .permissions import can_end_assignment, can_manage_assignments
 from .rules import Proposal, RuleBook
+from .terms import end_lapsed_links
 
 
 class AssignmentError(ValidationError):
@@ -34,6 +36,14 @@ def _raise(problems: list[tuple[str, str]]) -> None:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _links_of(cadre_ids, enterprises, projects) -> Q:
+    return (
+        Q(cadre_id__in=list(cadre_ids))
+        | Q(enterprise_id__in=[e.pk for e in enterprises])
+        | Q(project_id__in=[p.pk for p in projects])
+    )
 
 
 def assignment_problems(
@@ -104,6 +114,11 @@ def assignment_create(
             .select_related("region")
             .get(pk=project.pk)
         )
+    # A link of the same cadre or target whose term ran out today is ended now rather than at
+    # the night's sweep, so that it neither counts nor blocks the new one.
+    end_lapsed_links(
+        only=_links_of([cadre.pk], [enterprise] if enterprise else [], [project] if project else [])
+    )
     book = RuleBook(actor=actor).load(
         cadre_ids=[cadre.pk],
         enterprise_ids=[enterprise.pk] if enterprise else [],
@@ -438,6 +453,13 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
         # Lock the cadres involved, then check the planned links once more against what may
         # have been written since the file was read.
         list(Cadre.objects.select_for_update().filter(pk__in=[a.cadre_id for a in created]))
+        end_lapsed_links(
+            only=_links_of(
+                [a.cadre_id for a in created],
+                [a.enterprise for a in created if a.enterprise_id],
+                [a.project for a in created if a.project_id],
+            )
+        )
         fresh = RuleBook(actor=actor).load(
             cadre_ids=[a.cadre_id for a in created],
             enterprise_ids=[a.enterprise_id for a in created if a.enterprise_id],

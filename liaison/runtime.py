@@ -17,3 +17,16 @@ def tune_gc() -> None:
     gc.freeze()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
+
+
+class ClientErrorsWithoutTraceback:
+    """A logging filter: a request refused (403) or not found (404) is the user's matter, not a
+    fault of the server, and is logged as one line — without the traceback of the
+    PermissionDenied or Http404 that produced it. Server errors (5xx) keep their traceback."""
+
+    def filter(self, record) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and status < 500 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -32,4 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The error pages in the user's language with the site's layout, whatever DEBUG says.
+handler403 = "liaison.views.forbidden"
 handler404 = "liaison.views.not_found"
+handler500 = "liaison.views.server_error"

@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -73,3 +73,24 @@ def healthz(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+# Said in both languages when even the layout cannot be drawn (say, the database is down).
+BARE_SERVER_ERROR = (
+    '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>500</title></head>'
+    "<body><h1>系统繁忙 / Server error</h1><p>请稍后再试。Please try again later.</p></body></html>"
+)
+
+
+def server_error(request):
+    """The 500 page in the user's language with the site's layout; the bare bilingual page when
+    drawing the layout fails too (it reads the session and the user from the database)."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - an error page must never fail
+        logger.exception("The 500 page could not be drawn; sending the bare one.")
+        return HttpResponseServerError(BARE_SERVER_ERROR)

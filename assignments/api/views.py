@@ -25,7 +25,7 @@ class AssignmentViewSet(
             "cadre", "enterprise", "project"
         )
         if self.request.query_params.get("status") == "active":
-            qs = qs.filter(ended_on__isnull=True)
+            qs = qs.current()
         return qs.order_by("-start_date", "-pk")
 
     def create(self, request, *args, **kwargs):

@@ -3,6 +3,7 @@ template engine spent about 20 ms a page on its 50 rows."""
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ def assignment_rows(assignments, can_manage, regions):
     ended, primary, end = _("ended"), _("primary"), _("End")
     enterprise_url = reverse("enterprises:detail", args=[0]).removesuffix("0/")
     list_url = reverse("assignments:list")
+    today = timezone.localdate()
     rows = []
     for a in assignments:
         if a.enterprise_id:
@@ -40,9 +42,11 @@ def assignment_rows(assignments, can_manage, regions):
                 a.project.get_level_display(),
                 regions.get(a.project.region_id, ""),
             )
-        if a.ended_on:
+        # A term that ran out is shown ended even before the nightly sweep records it.
+        ended_on = a.ended_on or (a.term_end if a.term_end < today else None)
+        if ended_on:
             term_end = format_html(
-                '<span class="text-danger">{} {}</span>', ended, f"{a.ended_on:%Y-%m-%d}"
+                '<span class="text-danger">{} {}</span>', ended, f"{ended_on:%Y-%m-%d}"
             )
         else:
             term_end = f"{a.term_end:%Y-%m-%d}"
@@ -58,7 +62,7 @@ def assignment_rows(assignments, can_manage, regions):
                 a.pk,
                 end,
             )
-            if can_manage and not a.ended_on
+            if can_manage and not ended_on
             else ""
         )
         rows.append(

@@ -29,9 +29,38 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-# The default key only serves development; production refuses to start with it.
+# The folder of the embedded default's state: database, broker, media, generated secret key.
+VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
+
+
+def generated_secret_key(path: Path) -> str:
+    """The key kept in `path` (mode 0600), written on first use with a fresh random value.
+    Written to a temporary file and linked into place, so that two processes starting at once
+    (the web server and the worker) agree on one key and never read a half-written one."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process was first: use its key
+    finally:
+        temporary.unlink()
+    return path.read_text().strip()
+
+
+# Never a key published in the repository: production requires SECRET_KEY, `make run` keeps a
+# generated one in var/secret_key (settings/local.py), the test suite has its own.
 INSECURE_DEFAULT_SECRET_KEY = "django-insecure-liaison-portal-development-key-do-not-use"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -115,11 +144,24 @@ TEMPLATES = [
 # Database: DATABASE_URL (PostgreSQL in production and CI); SQLite as the embedded default.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+# SQLite serves several users at once (the web server and the worker too): write-ahead logging
+# lets readers go on while one writes, a writer waits up to 20 s for the lock instead of failing,
+# and transactions take the write lock when they begin, so that one that read first cannot fail
+# with "database is locked" when it later writes (a deferred transaction cannot wait for that).
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **SQLITE_OPTIONS}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -168,9 +210,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -208,7 +250,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Celery: the broker is Redis in production (REDIS_URL); the embedded default is kombu's
 # filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL")
-CELERY_FS_ROOT = Path(env("CELERY_FS_ROOT", str(BASE_DIR / "var" / "celery")))
+CELERY_FS_ROOT = Path(env("CELERY_FS_ROOT", str(VAR_DIR / "celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -230,6 +272,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task cut off by a lost broker connection is cancelled (and redelivered: acks late) rather
+# than left running beside its redelivered copy; Celery 6's default, set now.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -258,13 +303,29 @@ SPECTACULAR_SETTINGS = {
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
+# One line per event on the console. Django's own "django" logger gets the same single handler
+# and no longer propagates (its default console handler plus the root's printed each error
+# twice when DEBUG was on); a refused or missing page (4xx) is one line, without the traceback
+# of the PermissionDenied or Http404 behind it; server errors keep theirs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_client_error_tracebacks": {"()": "liaison.runtime.ClientErrorsWithoutTraceback"}
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_error_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 PAGE_SIZE = 50

@@ -135,18 +135,38 @@ def test_production_refuses_the_default_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_debug_off_refuses_the_development_key():
-    result = run_manage(
-        "check", env_extra={"DJANGO_SETTINGS_MODULE": "liaison.settings.local", "DEBUG": "0"}
-    )
+def test_debug_off_refuses_the_development_key(tmp_path):
+    from liaison.settings.base import INSECURE_DEFAULT_SECRET_KEY
+
+    local = {"DJANGO_SETTINGS_MODULE": "liaison.settings.local", "VAR_DIR": str(tmp_path)}
+    result = run_manage("check", env_extra={**local, "SECRET_KEY": INSECURE_DEFAULT_SECRET_KEY})
     assert result.returncode != 0
     assert "liaison.E001" in result.stderr
     ok = run_manage(
-        "check",
-        env_extra={
-            "DJANGO_SETTINGS_MODULE": "liaison.settings.local",
-            "DEBUG": "0",
-            "SECRET_KEY": "a-real-secret-for-this-check-" + "z" * 30,
-        },
+        "check", env_extra={**local, "SECRET_KEY": "a-real-secret-for-this-check-" + "z" * 30}
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_make_run_generates_its_own_key_once_and_keeps_it(tmp_path):
+    """`make run` (local settings, DEBUG off by default) never runs on a published key: it
+    generates one into VAR_DIR/secret_key, readable by its owner only, and keeps it."""
+    local = {"DJANGO_SETTINGS_MODULE": "liaison.settings.local", "VAR_DIR": str(tmp_path)}
+    show = [
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)",
+    ]
+    first = run_manage(*show, env_extra=local)
+    assert first.returncode == 0, first.stderr
+    debug, key = first.stdout.split()[-2:]
+    assert debug == "False"
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == key and len(key) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    from liaison.settings.base import INSECURE_DEFAULT_SECRET_KEY
+
+    assert key != INSECURE_DEFAULT_SECRET_KEY
+    again = run_manage(*show, env_extra=local)
+    assert again.stdout.split()[-1] == key
+    assert run_manage(*show, env_extra={**local, "DEBUG": "1"}).stdout.split()[-2] == "True"
