@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.permissions import enterprises_for_user
-from org.forms import SelectOptionsMixin
+from org.forms import DepartmentChoiceField, DepartmentMultipleChoiceField, SelectOptionsMixin
 from org.models import Department
 from org.scoping import regions_for_user
 
@@ -24,7 +24,7 @@ class TicketFilterForm(SelectOptionsMixin, forms.Form):
         label=_("Problem category"), queryset=Category.objects.all(), required=False
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    department = DepartmentChoiceField(label=_("Department"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     deadline = forms.ChoiceField(label=_("Deadline"), choices=OVERDUE_CHOICES, required=False)
 
@@ -70,10 +70,10 @@ class ActionForm(forms.Form):
 
     action = forms.CharField()
     note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         queryset=Department.objects.filter(is_active=True), required=False
     )
-    co_departments = forms.ModelMultipleChoiceField(
+    co_departments = DepartmentMultipleChoiceField(
         queryset=Department.objects.filter(is_active=True), required=False
     )
     working_days = forms.IntegerField(required=False, min_value=1, max_value=120)

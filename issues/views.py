@@ -486,7 +486,7 @@ def meeting_view(request, pk: int):
         else:
             return redirect("issues:meeting", pk=meeting.pk)
     items = meeting.items.select_related(
-        "ticket__enterprise", "ticket__category", "ticket__lead_department"
+        "ticket__enterprise", "ticket__category", "ticket__lead_department__region__parent"
     )
     return render(
         request,
@@ -494,9 +494,10 @@ def meeting_view(request, pk: int):
         {
             "meeting": meeting,
             "items": items,
-            "departments": Department.objects.filter(is_active=True)
-            .order_by("name")
-            .values_list("pk", "name"),
+            "departments": [
+                (d.pk, d.label)
+                for d in Department.objects.filter(is_active=True).labelled().order_by("name")
+            ],
             "can_run": meetings.can_run(request.user, meeting),
         },
         status=status,
@@ -559,12 +560,12 @@ def bulk_assign_view(request):
             services.ticket_assign(actor=request.user, ticket=ticket, department=department)
             done += 1
         except (InvalidTransition, services.TicketError) as exc:
-            refused.append(f"{ticket.number}：{exc}")
+            refused.append(_("%(number)s: %(reason)s") % {"number": ticket.number, "reason": exc})
     if done:
         messages.success(
             request,
             _("%(count)d problems were assigned to %(department)s.")
-            % {"count": done, "department": department.name},
+            % {"count": done, "department": department.label},
         )
     for line in refused[:10]:
         messages.error(request, line)
