@@ -150,10 +150,13 @@ def ticket_submit_view(request):
 @require_GET
 def enterprise_search_view(request):
     q = request.GET.get("enterprise_q", "").strip()
-    qs = enterprises_for_user(request.user).filter(is_active=True)
+    qs = enterprises_for_user(request.user).filter(is_active=True).select_related("region__parent")
     if q:
         qs = qs.filter(enterprise_match_q(q))
-    rows = [(e.pk, e.name) for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
+    # Names may repeat (branches in several counties): each with its region, as assignments do.
+    rows = [
+        (e.pk, f"{e.name} · {e.region.label}") for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]
+    ]
     return render(request, "assignments/_options.html", {"rows": rows})
 
 

@@ -52,8 +52,9 @@ def region_label(name: str, level: int, parent_name: str = "") -> str:
 
 def department_label(name: str, region: str) -> str:
     """A department's name with its region: 城关街道经济发展办公室 exists in every county that
-    has a 城关街道, so every list and dropdown of departments shows where each one is."""
-    return f"{name} · {region}" if region else name
+    has a 城关街道, so every list and dropdown of departments shows where each one is. A name
+    that already begins with its region (潍城区商务局) says where it is by itself."""
+    return f"{name} · {region}" if region and not name.startswith(region) else name
 
 
 class Region(models.Model):

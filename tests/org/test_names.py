@@ -40,6 +40,8 @@ def test_a_department_is_labelled_with_its_region_and_county(twins):
     east, west = twins
     assert east.label == f"{SAME} · 潍城区城关街道"
     assert west.label == f"{SAME} · 青州市城关街道"
+    # A name that already starts with its region is not repeated.
+    assert DepartmentFactory(name="潍城区商务局", region=east.region.parent).label == "潍城区商务局"
     assert Department.objects.filter(name=SAME).labels() == {
         east.pk: east.label,
         west.pk: west.label,
@@ -126,3 +128,13 @@ def test_town_names_in_lists_carry_their_county(client, people, regions, twins):
     EnterpriseFactory(name="城关一号有限公司", region=regions.east_town)
     html = client.get(reverse("enterprises:list")).content.decode()
     assert "潍城区城关街道" in html
+
+
+def test_enterprise_pickers_name_each_namesake_with_its_region(client, people, regions, twins):
+    EnterpriseFactory(name="同名机械有限公司", region=regions.east_town)
+    EnterpriseFactory(name="同名机械有限公司", region=regions.west)
+    client.force_login(people.office)
+    for url in (reverse("issues:search-enterprises"), reverse("assignments:search-enterprises")):
+        html = client.get(url, {"enterprise_q": "同名机械"}).content.decode()
+        assert "同名机械有限公司 · 潍城区城关街道" in html, url
+        assert "同名机械有限公司 · 青州市" in html, url
