@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from notifications.services import fan_out, notify_many
 from org.calendar import Calendar
@@ -219,7 +218,8 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         changed = apply_bulk(
             [r[0] for r in rows],
             action=Action.ESCALATE,
-            note=_("Escalated automatically: overdue after the supervision notice."),
+            # System notes are stored as msgids: the timeline shows them in the reader's language.
+            note=gettext_noop("Escalated automatically: overdue after the supervision notice."),
         )
         offices = offices if offices is not None else _office_users()
         _notify(
@@ -245,7 +245,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         changed = apply_bulk(
             ids,
             action=Action.EXPIRE,
-            note=_("No rating within the rating window."),
+            note=gettext_noop("No rating within the rating window."),
             changes={"closed_at": now},
         )
         result.add("closed_unrated", len(changed))

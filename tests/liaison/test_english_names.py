@@ -126,3 +126,33 @@ def test_the_language_switch_is_remembered_for_the_user(client, people):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"}, follow=True)
     people.office.refresh_from_db()
     assert people.office.language == "zh-hans"
+
+
+def test_the_sweeps_timeline_notes_are_shown_in_the_readers_language(client, people, companies):
+    import datetime
+
+    from issues.models import Ticket
+    from issues.services import ticket_acknowledge, ticket_assign, ticket_reply
+    from issues.sweep import sweep
+    from tests.factories import UserFactory
+
+    land = DepartmentFactory(name="市自然资源和规划局")
+    handler = UserFactory(roles=["department"], region=land.region, department=land)
+    ticket = ticket_assign(
+        actor=people.office,
+        ticket=submit_ticket(people.east_enterprise, companies.east),
+        department=land,
+    )
+    ticket_reply(
+        actor=handler, ticket=ticket_acknowledge(actor=handler, ticket=ticket), outcome="已办"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        replied_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert sweep().counts["closed_unrated"] == 1
+    client.force_login(people.office)
+    url = reverse("issues:detail", args=[ticket.pk])
+    assert "企业在评价期限内未评价" in client.get(url).content.decode()
+    english(client)
+    html = client.get(url).content.decode()
+    assert "No rating within the rating window." in html and "企业在评价期限内未评价" not in html
