@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseCategory
 from enterprises.permissions import enterprises_for_user, projects_for_user
-from org.forms import SelectOptionsMixin
+from org.forms import DepartmentChoiceField, SelectOptionsMixin
 from org.models import Department, Rank
 from org.scoping import regions_for_user
 
@@ -22,7 +22,7 @@ KIND_CHOICES = [
 class AssignmentFilterForm(SelectOptionsMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    department = DepartmentChoiceField(label=_("Department"), queryset=None, required=False)
     rank = forms.ModelChoiceField(label=_("Rank"), queryset=Rank.objects.all(), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)

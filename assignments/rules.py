@@ -168,7 +168,7 @@ class RuleBook:
                 return [("mode", self._no_many_to_one(p))]
             return []
         problems = []
-        rank = p.cadre.rank.name
+        rank = p.cadre.rank.display_name
         values = {"cadre": p.cadre, "rank": rank}
         if p.enterprise is not None and rule.max_enterprises is not None:
             if counts.enterprises + 1 > rule.max_enterprises:
@@ -215,7 +215,7 @@ class RuleBook:
     def _no_many_to_one(p: Proposal) -> str:
         return _(
             "Cadres of rank %(rank)s work one-to-one; many-to-one is not allowed for them."
-        ) % {"rank": p.cadre.rank.name}
+        ) % {"rank": p.cadre.rank.display_name}
 
     def _sharing(self, p: Proposal) -> list[tuple[str, str]]:
         problems = []

@@ -35,7 +35,11 @@ def assignment_list(
     qs = (
         assignments_for_user(user)
         .select_related("cadre", "enterprise", "project")
-        .prefetch_related("cadre__rank", "cadre__department")
+        .prefetch_related(
+            "cadre__rank",
+            # Departments are named with their region (names repeat): joined in their query.
+            Prefetch("cadre__department", queryset=Department.objects.labelled()),
+        )
     )
     if status == "active":
         qs = qs.current()
@@ -106,7 +110,7 @@ def cadres_serving(*, enterprise_ids) -> dict[int, list[Assignment]]:
     rows = (
         Assignment.objects.current()
         .filter(enterprise_id__in=list(enterprise_ids))
-        .select_related("cadre__department", "cadre__rank")
+        .select_related("cadre__department__region__parent", "cadre__rank")
         .order_by("-is_primary", "cadre__name")
     )
     for assignment in rows:
@@ -202,9 +206,7 @@ def coverage_for_user(user) -> Coverage:
     book = RuleBook(actor=user)
     cadre_rows = _cadre_groups(user, list(regions))
     ranks = {r.pk: r for r in Rank.objects.all()}
-    departments = dict(
-        Department.objects.filter(region_id__in=list(regions)).values_list("pk", "name")
-    )
+    departments = Department.objects.filter(region_id__in=list(regions)).labels()
     by_cadre_region: dict[int, CadreRow] = {}
     by_department: dict[int | None, CadreRow] = {}
     by_rank: dict[int, CadreRow] = {}
@@ -215,7 +217,7 @@ def coverage_for_user(user) -> Coverage:
         buckets = (
             by_cadre_region.setdefault(g.pk, CadreRow(g.name)),
             by_department.setdefault(department_id, CadreRow(departments.get(department_id, "—"))),
-            by_rank.setdefault(rank_id, CadreRow(ranks[rank_id].name)),
+            by_rank.setdefault(rank_id, CadreRow(ranks[rank_id].display_name)),
             coverage.cadres,
         )
         for bucket in buckets:
@@ -295,7 +297,7 @@ def uncovered_enterprises(*, user) -> QuerySet[Enterprise]:
         enterprises_for_user(user)
         .filter(is_active=True)
         .filter(~Exists(active_link))
-        .select_related("region")
+        .select_related("region__parent")
         .order_by("name", "pk")
     )
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from enterprises.models import Enterprise, KeyProject
 from enterprises.validators import normalize_credit_code
@@ -479,7 +479,8 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
             Assignment,
             batch_size=1000,
             default_user=actor,
-            default_change_reason=_("Excel import"),
+            # The msgid: translated where the history is shown, in the reader's language.
+            default_change_reason=gettext_noop("Excel import"),
         )
     result.created = len(created)
     return result
@@ -487,7 +488,11 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
 
 def assignment_export_rows(queryset):
     for a in queryset.select_related(
-        "cadre__user", "cadre__rank", "cadre__department", "enterprise", "project"
+        "cadre__user",
+        "cadre__rank",
+        "cadre__department__region__parent",
+        "enterprise",
+        "project",
     ).iterator(chunk_size=2000):
         yield [
             a.cadre.user.username,
@@ -500,8 +505,8 @@ def assignment_export_rows(queryset):
             _("Yes") if a.is_primary else _("No"),
             a.note,
             a.enterprise.name if a.enterprise_id else a.project.name,
-            a.cadre.rank.name,
-            a.cadre.department.name if a.cadre.department_id else "",
+            a.cadre.rank.display_name,
+            a.cadre.department.label if a.cadre.department_id else "",
             a.ended_on or "",
         ]
 

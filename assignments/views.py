@@ -266,13 +266,10 @@ def cadre_search_view(request):
     if not can_manage_assignments(request.user):
         raise PermissionDenied
     q = request.GET.get("cadre_q", "").strip()
-    qs = cadres_assignable_by(request.user).select_related("rank", "department")
+    qs = cadres_assignable_by(request.user).select_related("rank", "department__region__parent")
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(user__username=q) | qs.filter(phone=q)
-    rows = [
-        (c.pk, f"{c.name} · {c.rank.name} · {c.department.name if c.department_id else ''}")
-        for c in qs.order_by("name", "pk")[:SEARCH_LIMIT]
-    ]
+    rows = [(c.pk, c.label) for c in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
     return _search_response(request, rows)
 
 
@@ -282,10 +279,12 @@ def enterprise_search_view(request):
     if not can_manage_assignments(request.user):
         raise PermissionDenied
     q = request.GET.get("enterprise_q", "").strip()
-    qs = enterprises_for_user(request.user).filter(is_active=True).select_related("region")
+    qs = enterprises_for_user(request.user).filter(is_active=True).select_related("region__parent")
     if q:
         qs = qs.filter(enterprise_match_q(q))
-    rows = [(e.pk, f"{e.name} · {e.region.name}") for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
+    rows = [
+        (e.pk, f"{e.name} · {e.region.label}") for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]
+    ]
     return _search_response(request, rows)
 
 
@@ -295,11 +294,11 @@ def project_search_view(request):
     if not can_manage_assignments(request.user):
         raise PermissionDenied
     q = request.GET.get("project_q", "").strip()
-    qs = projects_for_user(request.user).filter(is_active=True).select_related("region")
+    qs = projects_for_user(request.user).filter(is_active=True).select_related("region__parent")
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(code=q.upper())
     rows = [
-        (p.pk, f"{p.name} · {p.code or ''} · {p.region.name}")
+        (p.pk, f"{p.name} · {p.code or ''} · {p.region.label}")
         for p in qs.order_by("name", "pk")[:SEARCH_LIMIT]
     ]
     return _search_response(request, rows)

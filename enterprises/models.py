@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from org.models import Region, phone_validator
+from org.models import Region, TranslatedNameMixin, phone_validator
 
 from .validators import validate_credit_code
 
@@ -21,7 +21,7 @@ class EnterpriseCategory(models.TextChoices):
     SERVICES = "services", _("Key service enterprise")
 
 
-class EnterpriseTag(models.Model):
+class EnterpriseTag(TranslatedNameMixin, models.Model):
     """A classification tag (分类建库): 规上, 亿元, 外资, 高新技术, 股份制, 上市, 四新, 困难企业."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -34,7 +34,7 @@ class EnterpriseTag(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Enterprise(models.Model):

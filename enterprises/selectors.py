@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from org.models import Region
+from org.models import Region, localized_name
 from org.search import contains
 
 from .models import Enterprise, EnterpriseCategory, EnterpriseTag, KeyProject, LiaisonPerson
@@ -16,6 +16,8 @@ LIST_FIELDS = [
     "is_active",
     "region__name",
     "region__code",
+    "region__level",
+    "region__parent__name",
 ]
 
 
@@ -31,7 +33,7 @@ def enterprise_match_q(q: str) -> Q:
 def enterprise_list_rows(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     """A page's rows, chosen by org.pagination.KeysFirstPaginator: a deep page (page 200 of
     the city) then walks the (name, id) index for its keys rather than sorting the table."""
-    return queryset.select_related("region").prefetch_related("tags").only(*LIST_FIELDS)
+    return queryset.select_related("region__parent").prefetch_related("tags").only(*LIST_FIELDS)
 
 
 def enterprise_list(
@@ -107,4 +109,8 @@ def enterprise_overview_for_user(user) -> dict:
 
 
 def tag_choices() -> list[tuple[str, str]]:
-    return list(EnterpriseTag.objects.values_list("code", "name"))
+    """(code, name in the active language) of every tag."""
+    return [
+        (code, localized_name(name, name_en))
+        for code, name, name_en in EnterpriseTag.objects.values_list("code", "name", "name_en")
+    ]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from org.models import Region
@@ -86,6 +86,8 @@ class _RowChecker:
         for tag in EnterpriseTag.objects.all():
             self.tags[tag.code.lower()] = tag
             self.tags[tag.name.lower()] = tag
+            if tag.name_en:  # an export made in English names its tags in English
+                self.tags[tag.name_en.lower()] = tag
         self.categories = {}
         for value, label in EnterpriseCategory.choices:
             self.categories[value] = value
@@ -310,7 +312,9 @@ def enterprises_import(*, upload, actor, dry_run: bool = False) -> ImportResult:
     if dry_run:
         return result
 
-    reason = _("Excel import")
+    # Stored as the msgid and translated where the history is shown, so that each reader sees
+    # it in their language.
+    reason = gettext_noop("Excel import")
     with transaction.atomic():
         if to_create:
             bulk_create_with_history(
@@ -373,7 +377,7 @@ def enterprise_export_rows(queryset):
             e.credit_code,
             e.region.code,
             e.get_category_display(),
-            "、".join(t.name for t in e.tags.all()),
+            "、".join(t.display_name for t in e.tags.all()),
             e.employees,
             e.annual_revenue,
             e.annual_tax,

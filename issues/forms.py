@@ -3,8 +3,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.permissions import enterprises_for_user
-from org.forms import SelectOptionsMixin
+from org.forms import DepartmentChoiceField, DepartmentMultipleChoiceField, SelectOptionsMixin
 from org.models import Department
 from org.scoping import regions_for_user
 
@@ -25,7 +24,7 @@ class TicketFilterForm(SelectOptionsMixin, forms.Form):
         label=_("Problem category"), queryset=Category.objects.all(), required=False
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    department = DepartmentChoiceField(label=_("Department"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     deadline = forms.ChoiceField(label=_("Deadline"), choices=OVERDUE_CHOICES, required=False)
 
@@ -60,7 +59,10 @@ class TicketSubmitForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises_for_user(user).filter(is_active=True)
+        from .permissions import submittable_enterprises
+
+        # Only enterprises whose tickets the user then sees: a cadre's are those it serves.
+        self.fields["enterprise"].queryset = submittable_enterprises(user).filter(is_active=True)
         self.fields["enterprise"].error_messages["invalid_choice"] = _(
             "Choose from the search results: this one is not in your area."
         )
@@ -182,7 +184,7 @@ class RatingLinkForm(forms.Form):
 
 
 class BulkAssignForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         queryset=Department.objects.filter(is_active=True),
         error_messages={
             "required": _("Choose the lead department."),
@@ -196,6 +198,13 @@ class BulkAssignForm(forms.Form):
             "invalid_choice": _("Tick the problems from the list."),
         },
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            from .permissions import assignable_departments
+
+            self.fields["department"].queryset = assignable_departments(user)
 
     def clean_ticket(self):
         return self.cleaned_data["ticket"][:200]
@@ -227,13 +236,20 @@ class MeetingPlanForm(forms.Form):
 class MeetingDecisionForm(forms.Form):
     item = id_field(_("Agenda item"))
     decision = forms.CharField(max_length=20, required=False)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         queryset=Department.objects.filter(is_active=True),
         required=False,
         error_messages={"invalid_choice": _("Choose the lead department from the list.")},
     )
     working_days = days_field(_("Working days"), maximum=120)
     note = forms.CharField(required=False, max_length=5000)
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            from .permissions import departments_within
+
+            self.fields["department"].queryset = departments_within(region)
 
 
 # The forms of the ticket actions (issues/actions.py): each holds the fields its action needs.
@@ -285,7 +301,7 @@ class OutcomeForm(TicketActionForm):
 
 
 class AssignForm(TicketActionForm):
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Lead department"),
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         empty_label=_("Choose the lead department…"),
@@ -296,7 +312,7 @@ class AssignForm(TicketActionForm):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     working_days = days_field(_("Working days (empty: by the rule)"), maximum=120)
-    co_departments = forms.ModelMultipleChoiceField(
+    co_departments = DepartmentMultipleChoiceField(
         label=_("Co-handling departments (optional; hold Ctrl to choose several)"),
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         required=False,
@@ -304,6 +320,15 @@ class AssignForm(TicketActionForm):
         widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm", "size": 3}),
     )
     note = note_field(_("Note (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .permissions import assignable_departments
+
+        # The departments the user may assign to: those the service then accepts.
+        offered = assignable_departments(self.user, self.ticket).order_by("name")
+        self.fields["department"].queryset = offered
+        self.fields["co_departments"].queryset = offered
 
 
 class ConfirmedReasonForm(TicketActionForm):
@@ -333,7 +358,7 @@ class MergeForm(TicketActionForm):
 
         self.duplicates = likely_duplicates(user=self.user, ticket=self.ticket)
         self.fields["suggested"].choices = [
-            (t.number, f"{t.number} {t.title}（{t.category.name}）") for t in self.duplicates
+            (t.number, f"{t.number} {t.title} ({t.category.display_name})") for t in self.duplicates
         ]
         self.fields["suggested"].error_messages["invalid_choice"] = _(
             "Choose one of the likely duplicates."

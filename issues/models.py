@@ -11,12 +11,12 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
 from enterprises.models import Enterprise, KeyProject
-from org.models import Department
+from org.models import Department, TranslatedNameMixin
 
 from .workflow import Action, Actor, State
 
 
-class Category(models.Model):
+class Category(TranslatedNameMixin, models.Model):
     """A problem category (用工, 环保, 资金 …): data, with its special group."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
@@ -29,7 +29,7 @@ class Category(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Urgency(models.TextChoices):

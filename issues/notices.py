@@ -1,6 +1,6 @@
 """Who hears of a ticket's step: called by workflow.apply_transition after each transition, in
 the same transaction (the in-app notices commit with the step; e-mail and group bots go out
-after the commit)."""
+after the commit). Texts are functions: send() builds them in each recipient's language."""
 
 from __future__ import annotations
 
@@ -58,56 +58,63 @@ def after_transition(ticket, action: str, actor) -> None:
         send(
             recipients=_department_users(ticket),
             kind="ticket.assigned",
-            title=_("New assignment slip: %(ticket)s") % {"ticket": head},
-            body=_("Acknowledge by %(ack)s; due %(due)s.")
-            % {"ack": ticket.acknowledge_by, "due": ticket.due_date},
+            title=lambda: _("New assignment slip: %(ticket)s") % {"ticket": head},
+            body=lambda: (
+                _("Acknowledge by %(ack)s; due %(due)s.")
+                % {"ack": ticket.acknowledge_by, "due": ticket.due_date}
+            ),
             url=url,
             webhooks=_department_webhooks(ticket),
         )
     elif action in (Action.REPLY, Action.SIGN_OFF, Action.RESOLVE):
         from .links import rating_url
 
+        link = rating_url(ticket)
         send(
             recipients=_enterprise_users(ticket),
             kind="ticket.replied",
-            title=_("Your problem %(ticket)s has a reply") % {"ticket": head},
-            body=_("Please rate how it was handled: %(link)s") % {"link": rating_url(ticket)},
+            title=lambda: _("Your problem %(ticket)s has a reply") % {"ticket": head},
+            body=lambda: _("Please rate how it was handled: %(link)s") % {"link": link},
             url=url,
         )
     elif action == Action.SUBMIT_REPLY:
         send(
             recipients=_department_users(ticket, heads_only=True),
             kind="ticket.signoff",
-            title=_("A reply awaits your sign-off: %(ticket)s") % {"ticket": head},
+            title=lambda: _("A reply awaits your sign-off: %(ticket)s") % {"ticket": head},
             url=url,
         )
     elif action in (Action.SEND_BACK, Action.PROVIDE_INFO, Action.DECIDE_EXTENSION):
         send(
             recipients=_department_users(ticket),
             kind=f"ticket.{action}",
-            title=_("%(ticket)s is back with your department") % {"ticket": head},
+            title=lambda: _("%(ticket)s is back with your department") % {"ticket": head},
             url=url,
         )
     elif action == Action.REQUEST_INFO:
         send(
             recipients=_enterprise_users(ticket),
             kind="ticket.info_requested",
-            title=_("More information is needed for %(ticket)s") % {"ticket": head},
+            title=lambda: _("More information is needed for %(ticket)s") % {"ticket": head},
             url=url,
         )
     elif action in (Action.RETURN, Action.ESCALATE, Action.REQUEST_EXTENSION):
         send(
             recipients=_office_users(ticket),
             kind=f"ticket.{action}",
-            title=_("%(ticket)s needs the office: %(step)s")
-            % {"ticket": head, "step": Action(action).label},
+            title=lambda: (
+                _("%(ticket)s needs the office: %(step)s")
+                % {"ticket": head, "step": Action(action).label}
+            ),
             url=url,
         )
     elif action == Action.REOPEN:
         send(
             recipients=_office_users(ticket) + _department_users(ticket),
             kind="ticket.reopened",
-            title=_("The enterprise is not satisfied: %(ticket)s is reopened") % {"ticket": head},
+            title=lambda: (
+                _("The enterprise is not satisfied: %(ticket)s is reopened") % {"ticket": head}
+            ),
             url=url,
         )
     elif action == Action.REWORK:
@@ -123,6 +130,8 @@ def after_transition(ticket, action: str, actor) -> None:
         send(
             recipients=_enterprise_users(ticket),
             kind=f"ticket.{action}",
-            title=_("%(ticket)s: %(step)s") % {"ticket": head, "step": Action(action).label},
+            title=lambda: (
+                _("%(ticket)s: %(step)s") % {"ticket": head, "step": Action(action).label}
+            ),
             url=url,
         )

@@ -17,7 +17,9 @@ from .workflow import CLOCK_STATES, OPEN_STATES, TRIAGE_STATES
 def ticket_list_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """What a row of the board shows (see org.pagination.KeysFirstPaginator): no descriptions,
     outcomes or comments, which may run to thousands of characters each."""
-    return queryset.select_related("enterprise", "category", "lead_department").only(
+    return queryset.select_related(
+        "enterprise", "category", "lead_department__region__parent"
+    ).only(
         "number",
         "title",
         "state",
@@ -26,7 +28,12 @@ def ticket_list_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "created_at",
         "enterprise__name",
         "category__name",
+        "category__name_en",
         "lead_department__name",
+        # The department's label names its region (names repeat across regions).
+        "lead_department__region__name",
+        "lead_department__region__level",
+        "lead_department__region__parent__name",
     )
 
 

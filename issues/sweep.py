@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from notifications.services import fan_out, notify_many
 from org.calendar import Calendar
@@ -54,33 +54,45 @@ def _department_users(department_ids, *, heads_only=False):
     )
     if heads_only:
         users = users.filter(is_department_head=True)
-    by_department: dict[int, list[int]] = {}
-    for pk, department_id in users.values_list("pk", "department_id"):
-        by_department.setdefault(department_id, []).append(pk)
+    by_department: dict[int, list[tuple[int, str]]] = {}
+    for pk, department_id, language in users.values_list("pk", "department_id", "language"):
+        by_department.setdefault(department_id, []).append((pk, language))
     return by_department
 
 
 def _office_users():
-    """(user id, region path) of the liaison offices: a ticket goes to those above it."""
+    """(user id, region path, language) of the liaison offices: a ticket goes to those above
+    it."""
     return list(
         User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE)
         .exclude(region=None)
-        .values_list("pk", "region__path")
+        .values_list("pk", "region__path", "language")
     )
 
 
+def _in(language, title, body) -> tuple[str, str]:
+    with translation.override(language):
+        return str(title), str(body)
+
+
 def _messages(rows, recipients_for, *, kind, title, body):
+    """Each recipient's notices in its language: `title` and `body` are lazy translations,
+    rendered once per language."""
     detail = reverse("issues:detail", args=[0]).removesuffix("0/")  # one reverse() a batch
+    texts: dict[str, tuple[str, str]] = {}
     messages = []
     for row in rows:
         pk, number, subject, _department, due, _path = row
-        for user_id in recipients_for(row):
+        for user_id, language in recipients_for(row):
+            if language not in texts:
+                texts[language] = _in(language, title, body)
+            title_text, body_text = texts[language]
             messages.append(
                 {
                     "recipient_id": user_id,
                     "kind": kind,
-                    "title": title % {"number": number, "title": subject},
-                    "body": body % {"due": due},
+                    "title": (title_text % {"number": number, "title": subject})[:200],
+                    "body": body_text % {"due": due},
                     "url": f"{detail}{pk}/",
                 }
             )
@@ -91,12 +103,12 @@ def _notify(rows, recipients_for, **text) -> None:
     """In-app notices, then e-mail digests and one message per department's group bot."""
     messages = _messages(rows, recipients_for, **text)
     notify_many(messages)
+    # Group bots have no language of their own: the portal's default.
+    bot_title, _body = _in(settings.LANGUAGE_CODE, text["title"], text["body"])
     digests: dict[int, list[str]] = {}
     for row in rows:
         if row[3]:
-            digests.setdefault(row[3], []).append(
-                text["title"] % {"number": row[1], "title": row[2]}
-            )
+            digests.setdefault(row[3], []).append(bot_title % {"number": row[1], "title": row[2]})
     fan_out(messages, department_texts={d: "\n".join(lines) for d, lines in digests.items()})
 
 
@@ -128,8 +140,8 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         result,
         step="acknowledge_reminders",
         kind="ticket.ack_late",
-        title=_("Please acknowledge %(number)s: %(title)s"),
-        body=_("The assignment slip has not been acknowledged; due %(due)s."),
+        title=gettext_lazy("Please acknowledge %(number)s: %(title)s"),
+        body=gettext_lazy("The assignment slip has not been acknowledged; due %(due)s."),
         done={"ack_notified": True},
     )
     # 2. Due within one working day.
@@ -141,8 +153,8 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         result,
         step="due_soon",
         kind="ticket.due_soon",
-        title=_("%(number)s is due soon: %(title)s"),
-        body=_("Due %(due)s."),
+        title=gettext_lazy("%(number)s is due soon: %(title)s"),
+        body=gettext_lazy("Due %(due)s."),
         done={"due_soon_notified": True},
     )
     # 3. Overdue.
@@ -151,8 +163,8 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         result,
         step="overdue",
         kind="ticket.overdue",
-        title=_("%(number)s is overdue: %(title)s"),
-        body=_("It was due %(due)s."),
+        title=gettext_lazy("%(number)s is overdue: %(title)s"),
+        body=gettext_lazy("It was due %(due)s."),
         done={"overdue_notified": True, "due_soon_notified": True},
     )
 
@@ -166,7 +178,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         heads = _department_users((r[3] for r in rows), heads_only=True)
 
         def recipients(row, heads=heads, offices=offices):
-            above = [pk for pk, path in offices if row[5].startswith(path)]
+            above = [(pk, lang) for pk, path, lang in offices if row[5].startswith(path)]
             return heads.get(row[3], []) + above
 
         SupervisionNotice.objects.bulk_create(
@@ -184,8 +196,8 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             rows,
             recipients,
             kind="ticket.supervision",
-            title=_("Supervision notice: %(number)s %(title)s"),
-            body=_("Overdue since %(due)s: the liaison office supervises its handling."),
+            title=gettext_lazy("Supervision notice: %(number)s %(title)s"),
+            body=gettext_lazy("Overdue since %(due)s: the liaison office supervises its handling."),
         )
         Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(supervised_at=now)
         result.add("supervised", len(rows))
@@ -206,15 +218,18 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         changed = apply_bulk(
             [r[0] for r in rows],
             action=Action.ESCALATE,
-            note=_("Escalated automatically: overdue after the supervision notice."),
+            # System notes are stored as msgids: the timeline shows them in the reader's language.
+            note=gettext_noop("Escalated automatically: overdue after the supervision notice."),
         )
         offices = offices if offices is not None else _office_users()
         _notify(
             [r for r in rows if r[0] in set(changed)],
-            lambda row, offices=offices: [pk for pk, path in offices if row[5].startswith(path)],
+            lambda row, offices=offices: [
+                (pk, lang) for pk, path, lang in offices if row[5].startswith(path)
+            ],
             kind="ticket.escalated",
-            title=_("%(number)s went to the special group: %(title)s"),
-            body=_("Overdue since %(due)s and still unresolved after supervision."),
+            title=gettext_lazy("%(number)s went to the special group: %(title)s"),
+            body=gettext_lazy("Overdue since %(due)s and still unresolved after supervision."),
         )
         result.add("escalated", len(changed))
         if len(changed) < len(rows):  # rows locked by users: leave them to the next run
@@ -230,7 +245,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         changed = apply_bulk(
             ids,
             action=Action.EXPIRE,
-            note=_("No rating within the rating window."),
+            note=gettext_noop("No rating within the rating window."),
             changes={"closed_at": now},
         )
         result.add("closed_unrated", len(changed))

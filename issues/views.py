@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enterprises.permissions import enterprises_for_user
 from enterprises.selectors import enterprise_match_q
 from org.calendar import working_days_between
 from org.pagination import KeysFirstPaginator
@@ -28,7 +27,12 @@ from .forms import (
     TicketSubmitForm,
 )
 from .models import Source, Ticket
-from .permissions import capacities, tickets_for_user
+from .permissions import (
+    capacities,
+    departments_within,
+    submittable_enterprises,
+    tickets_for_user,
+)
 from .selectors import ticket_detail, ticket_list, ticket_list_rows
 from .workflow import CLOCK_STATES, Action, Actor, InvalidTransition, State
 
@@ -123,7 +127,7 @@ def _source_for(user) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ticket_submit_view(request):
-    if not can_submit(request.user) or not enterprises_for_user(request.user).exists():
+    if not can_submit(request.user) or not submittable_enterprises(request.user).exists():
         raise PermissionDenied
     form = TicketSubmitForm(request.POST if request.method == "POST" else None, user=request.user)
     own = list(form.fields["enterprise"].queryset[:2])
@@ -158,10 +162,17 @@ def ticket_submit_view(request):
 @require_GET
 def enterprise_search_view(request):
     q = request.GET.get("enterprise_q", "").strip()
-    qs = enterprises_for_user(request.user).filter(is_active=True)
+    qs = (
+        submittable_enterprises(request.user)
+        .filter(is_active=True)
+        .select_related("region__parent")
+    )
     if q:
         qs = qs.filter(enterprise_match_q(q))
-    rows = [(e.pk, e.name) for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]]
+    # Names may repeat (branches in several counties): each with its region, as assignments do.
+    rows = [
+        (e.pk, f"{e.name} · {e.region.label}") for e in qs.order_by("name", "pk")[:SEARCH_LIMIT]
+    ]
     return render(request, "assignments/_options.html", {"rows": rows})
 
 
@@ -447,7 +458,6 @@ def groups_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_view(request, pk: int):
-    from org.models import Department
 
     from . import meetings
     from .models import Meeting
@@ -468,7 +478,7 @@ def meeting_view(request, pk: int):
                     actor=request.user, meeting=meeting, minutes=request.POST["minutes"]
                 )
             else:
-                form = MeetingDecisionForm(request.POST)
+                form = MeetingDecisionForm(request.POST, region=meeting.region)
                 if not form.is_valid():
                     raise services.TicketError(
                         " ".join(e for errors in form.errors.values() for e in errors)
@@ -491,7 +501,7 @@ def meeting_view(request, pk: int):
         else:
             return redirect("issues:meeting", pk=meeting.pk)
     items = meeting.items.select_related(
-        "ticket__enterprise", "ticket__category", "ticket__lead_department"
+        "ticket__enterprise", "ticket__category", "ticket__lead_department__region__parent"
     )
     return render(
         request,
@@ -499,9 +509,10 @@ def meeting_view(request, pk: int):
         {
             "meeting": meeting,
             "items": items,
-            "departments": Department.objects.filter(is_active=True)
-            .order_by("name")
-            .values_list("pk", "name"),
+            "departments": [
+                (d.pk, d.label)
+                for d in departments_within(meeting.region).labelled().order_by("name")
+            ],
             "can_run": meetings.can_run(request.user, meeting),
         },
         status=status,
@@ -576,7 +587,7 @@ def bulk_assign_view(request):
 
     if not (request.user.is_superuser or has_role(request.user, Role.LIAISON_OFFICE, Role.ADMIN)):
         raise PermissionDenied
-    form = BulkAssignForm(request.POST)
+    form = BulkAssignForm(request.POST, user=request.user)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -590,12 +601,12 @@ def bulk_assign_view(request):
             services.ticket_assign(actor=request.user, ticket=ticket, department=department)
             done += 1
         except (InvalidTransition, services.TicketError) as exc:
-            refused.append(f"{ticket.number}：{exc}")
+            refused.append(_("%(number)s: %(reason)s") % {"number": ticket.number, "reason": exc})
     if done:
         messages.success(
             request,
             _("%(count)d problems were assigned to %(department)s.")
-            % {"count": done, "department": department.name},
+            % {"count": done, "department": department.label},
         )
     for line in refused[:10]:
         messages.error(request, line)

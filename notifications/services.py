@@ -3,6 +3,10 @@
 send() writes the in-app notifications in one INSERT and hands e-mail and webhooks to Celery
 after the transaction commits: a slow mail server or a bot that is down never blocks (or
 breaks) the request or sweep that caused the notice.
+
+Each person reads a notice in their own language (User.language, kept by the language
+switch): texts are built once per language among the recipients, under that language. Group
+bots have no language of their own and get the portal's default language (Chinese).
 """
 
 from __future__ import annotations
@@ -14,28 +18,65 @@ import json
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from .models import ChannelPreference, Delivery, Notification, Webhook
+
+# A notice's text: a string (a lazy translation is rendered per language too), or a function
+# that builds it with gettext and is called once per language, under that language.
+Text = str | Callable[[], str]
+
+
+def language_of(user) -> str:
+    """The language `user` reads notices in."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+class Texts:
+    """A notice's title and body, rendered at most once per language."""
+
+    def __init__(self, title: Text, body: Text = ""):
+        self.title, self.body = title, body
+        self._rendered: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, language: str) -> tuple[str, str]:
+        if language not in self._rendered:
+            with translation.override(language):
+                self._rendered[language] = (_render(self.title)[:200], _render(self.body))
+        return self._rendered[language]
+
+
+def _render(text: Text) -> str:
+    return str(text() if callable(text) else text)
 
 
 def send(
     *,
     recipients: Iterable,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     webhooks: Iterable[Webhook] = (),
 ) -> list[Notification]:
-    """Notify users (in-app, and by e-mail unless they opted out) and post to group bots."""
+    """Notify users (in-app, and by e-mail unless they opted out) and post to group bots,
+    each user in their language (see Text)."""
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    texts = Texts(title, body)
     notes = Notification.objects.bulk_create(
         [
-            Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, url=url)
-            for pk in users
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                title=texts(language_of(u))[0],
+                body=texts(language_of(u))[1],
+                url=url,
+            )
+            for pk, u in users.items()
         ]
     )
     opted_out = set(
@@ -43,16 +84,21 @@ def send(
             "user_id", flat=True
         )
     )
-    emails = [u.email for pk, u in users.items() if u.email and pk not in opted_out]
+    emails: dict[str, list[str]] = {}
+    for pk, u in users.items():
+        if u.email and pk not in opted_out:
+            emails.setdefault(language_of(u), []).append(u.email)
+    mails = [(addresses, *texts(language)) for language, addresses in emails.items()]
     hooks = [w.pk for w in webhooks if w.is_active]
-    if emails or hooks:
+    bot_title, bot_body = texts(settings.LANGUAGE_CODE) if hooks else ("", "")
+    if mails or hooks:
         from .tasks import deliver_email, deliver_webhook
 
         def dispatch():
-            if emails:
-                deliver_email.delay(emails, title, f"{body}\n\n{url}".strip())
+            for addresses, subject, text in mails:
+                deliver_email.delay(addresses, subject, f"{text}\n\n{url}".strip())
             for hook in hooks:
-                deliver_webhook.delay(hook, f"{title}\n{body}".strip())
+                deliver_webhook.delay(hook, f"{bot_title}\n{bot_body}".strip())
 
         transaction.on_commit(dispatch)
     return notes

@@ -1,6 +1,8 @@
 import time
 
-from django.contrib.auth import SESSION_KEY
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.utils import translation
 
 TOUCH_KEY = "_last_seen"
 TOUCH_EVERY_SECONDS = 60
@@ -39,6 +41,34 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - session.get(TOUCH_KEY, 0) >= TOUCH_EVERY_SECONDS:
                 session[TOUCH_KEY] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Keeps the logged-in user's language (User.language, in which notifications are
+    written) in step with the language the user reads the portal in.
+
+    When the browser carries the language switch's cookie, that choice is the user's and is
+    recorded when it differs (one UPDATE, only on a change). Without the cookie (a new
+    browser), the portal speaks the user's recorded language. Runs after
+    AuthenticationMiddleware and LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            current = translation.get_language()
+            if chosen and translation.check_for_language(chosen):
+                if current != user.language:
+                    user.language = current
+                    get_user_model().objects.filter(pk=user.pk).update(language=current)
+            elif user.language and user.language != current:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

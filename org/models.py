@@ -1,13 +1,60 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("Enter a valid phone number (digits, spaces, + - and brackets).")
 )
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The name to show in the active language: reference data (ranks, problem categories,
+    enterprise tags) carries an English name beside its Chinese one."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+class TranslatedNameMixin(models.Model):
+    """Reference data shown to users in both languages: `name` is the Chinese name and
+    `name_en` the English one; `display_name` (and str()) picks the active language's."""
+
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown when the portal is in English; the name is shown when empty."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized_name(self.name, self.name_en)
+
+
+def region_label(name: str, level: int, parent_name: str = "") -> str:
+    """A region's name that cannot repeat: town names (城关街道) recur in several counties, so
+    a town is named with its county (临朐县城关街道)."""
+    if level == Region.Level.TOWN and parent_name:
+        return f"{parent_name}{name}"
+    return name
+
+
+def department_label(name: str, region: str) -> str:
+    """A department's name with its region: 城关街道经济发展办公室 exists in every county that
+    has a 城关街道, so every list and dropdown of departments shows where each one is. A name
+    that already begins with its region (潍城区商务局) says where it is by itself."""
+    return f"{name} · {region}" if region and not name.startswith(region) else name
 
 
 class Region(models.Model):
@@ -62,9 +109,31 @@ class Region(models.Model):
         self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
         super().save(*args, **kwargs)
 
+    @property
+    def label(self) -> str:
+        """The name with its county for a town (see region_label); select_related("parent")
+        when listing many."""
+        return region_label(self.name, self.level, self.parent.name if self.parent_id else "")
+
     def is_within(self, other: "Region") -> bool:
         """True when this region is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def labelled(self):
+        """With what `label` reads, so that a list of departments costs one query."""
+        return self.select_related("region__parent")
+
+    def labels(self) -> dict[int, str]:
+        """{pk: label} in one query of plain values, for tables and long dropdowns."""
+        rows = self.values_list(
+            "pk", "name", "region__name", "region__level", "region__parent__name"
+        )
+        return {
+            pk: department_label(name, region_label(region, level, parent or ""))
+            for pk, name, region, level, parent in rows
+        }
 
 
 class Department(models.Model):
@@ -85,6 +154,8 @@ class Department(models.Model):
 
     history = HistoricalRecords()
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
@@ -96,8 +167,14 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name with its region, for every list and dropdown (names repeat across
+        regions). Use Department.objects.labelled() when listing many."""
+        return department_label(self.name, self.region.label)
 
-class Rank(models.Model):
+
+class Rank(TranslatedNameMixin, models.Model):
     """A cadre's rank (厅级, 县处级正职 …). Ranks are data: quota policies refer to them."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -119,7 +196,7 @@ class Rank(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class User(AbstractUser):
@@ -149,6 +226,13 @@ class User(AbstractUser):
         _("head of the department"),
         default=False,
         help_text=_("Signs off the department's replies to urgent problems."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Notifications are written in this language; set by the language switch."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -198,6 +282,15 @@ class Cadre(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:org_cadre_change", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """Name, rank and department with its region: cadres' names repeat, so pickers show
+        who is who. select_related("rank", "department__region__parent") when listing many."""
+        parts = [self.name, self.rank.display_name]
+        if self.department_id:
+            parts.append(self.department.label)
+        return " · ".join(parts)
 
 
 class CalendarDay(models.Model):

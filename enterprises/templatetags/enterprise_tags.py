@@ -47,7 +47,7 @@ def enterprise_rows(enterprises):
             format_html_join(
                 " ",
                 '<span class="badge text-bg-light border">{}</span>',
-                ((t.name,) for t in e.tags.all()),
+                ((t.display_name,) for t in e.tags.all()),
             )
             or "—"
         )
@@ -66,7 +66,7 @@ def enterprise_rows(enterprises):
                 labels["code"],
                 e.credit_code,
                 labels["region"],
-                e.region.name,
+                e.region.label,
                 labels["category"],
                 e.get_category_display(),
                 labels["tags"],

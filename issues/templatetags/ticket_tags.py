@@ -59,14 +59,14 @@ def ticket_rows(tickets, selectable=False):
                 labels[1],
                 t.title,
                 t.enterprise.name,
-                t.category.name,
+                t.category.display_name,
                 format_html(' · <span class="text-danger">{}</span>', urgent)
                 if t.urgency == Urgency.URGENT
                 else "",
                 labels[2],
                 states.get(t.state, t.state),
                 labels[3],
-                t.lead_department.name if t.lead_department_id else "—",
+                t.lead_department.label if t.lead_department_id else "—",
                 labels[4],
                 due,
             )

@@ -62,7 +62,7 @@ def test_enterprise_office_department_and_rating(live_server, page, people, comp
     assign = page.locator("#ticket-actions form").filter(
         has=page.get_by_role("button", name="交办部门")
     )
-    assign.locator("select[name=department]").select_option(label=land.name)
+    assign.locator("select[name=department]").select_option(label=land.label)  # with its region
     assign.locator("textarea").fill("请五个工作日内办结")
     assign.get_by_role("button", name="交办部门").click()
     expect(page.locator("#ticket-state")).to_have_text("已交办，待签收")
