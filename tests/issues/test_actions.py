@@ -338,7 +338,9 @@ def test_uploads_appear_on_the_timeline(client, staff, companies):
 
     ticket = _new(staff, companies)
     client.force_login(staff.east_enterprise)
-    pdf = SimpleUploadedFile("规划图.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    from tests.org import files
+
+    pdf = SimpleUploadedFile("规划图.pdf", files.pdf())
     client.post(reverse("issues:attach", args=[ticket.pk]), {"file": pdf})
     timeline = client.get(ticket.get_absolute_url()).content.decode().split('id="timeline"')[1]
     assert "规划图.pdf" in timeline
