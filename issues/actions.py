@@ -42,7 +42,7 @@ class TicketAction:
         if self.action == Action.ASSIGN:
             return _("%(number)s was assigned to %(department)s, due %(due)s.") % {
                 "number": ticket.number,
-                "department": ticket.lead_department.name,
+                "department": ticket.lead_department.label,
                 "due": ticket.due_date.isoformat(),
             }
         return _("%(number)s: “%(action)s” done; it is now “%(state)s”.") % {

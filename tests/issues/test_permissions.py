@@ -39,9 +39,10 @@ from issues.workflow import (
     apply_transition,
 )
 from tests.factories import CadreFactory, DepartmentFactory, UserFactory, submit_ticket
+from tests.org import files
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = files.png()  # a real image: the upload check decodes it whole
 OF, L, G, D, H, E = (
     Actor.OFFICE,
     Actor.LEADER,

@@ -20,9 +20,10 @@ from issues.services import (
 from issues.sharing import grant_revoke, ticket_delegate, ticket_share
 from issues.workflow import Action, Actor, InvalidTransition, State
 from tests.factories import DepartmentFactory, UserFactory, submit_ticket
+from tests.org import files
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PNG = files.png()  # a real image: the upload check decodes it whole
 
 
 @pytest.fixture

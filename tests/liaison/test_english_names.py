@@ -101,10 +101,10 @@ def test_the_excel_import_audit_entry_is_shown_in_the_readers_language(client, p
     assert "Excel 导入" in client.get(history).content.decode()
 
 
-def test_the_timeline_names_who_acted_in_english(client, people, companies):
+def test_the_timeline_names_who_acted_in_english(client, people, companies, regions):
     from issues.services import ticket_assign
 
-    land = DepartmentFactory(name="市自然资源和规划局")
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
     ticket = submit_ticket(people.east_enterprise, companies.east)
     ticket_assign(actor=people.office, ticket=ticket, department=land)
     client.force_login(people.office)
@@ -128,7 +128,9 @@ def test_the_language_switch_is_remembered_for_the_user(client, people):
     assert people.office.language == "zh-hans"
 
 
-def test_the_sweeps_timeline_notes_are_shown_in_the_readers_language(client, people, companies):
+def test_the_sweeps_timeline_notes_are_shown_in_the_readers_language(
+    client, people, companies, regions
+):
     import datetime
 
     from issues.models import Ticket
@@ -136,7 +138,7 @@ def test_the_sweeps_timeline_notes_are_shown_in_the_readers_language(client, peo
     from issues.sweep import sweep
     from tests.factories import UserFactory
 
-    land = DepartmentFactory(name="市自然资源和规划局")
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
     handler = UserFactory(roles=["department"], region=land.region, department=land)
     ticket = ticket_assign(
         actor=people.office,

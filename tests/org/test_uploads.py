@@ -273,7 +273,7 @@ def test_the_migration_renames_attachments_kept_under_another_type(people, ticke
         actor=people.east_enterprise, ticket=ticket, upload=SimpleUploadedFile("a.png", files.png())
     )
     Attachment.objects.filter(pk=attachment.pk).update(original_name="invoice.html")
-    module = import_module("issues.migrations.0012_attachment_names_take_their_type")
+    module = import_module("issues.migrations.0017_attachment_names_take_their_type")
     module.rename(apps, None)
     attachment.refresh_from_db()
     assert attachment.original_name == "invoice.png"
