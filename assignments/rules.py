@@ -18,9 +18,15 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, KeyProject
 from org.models import Cadre
-from org.scoping import region_in_scope
+from org.scoping import region_in_scope, sees_everything
 
 from .models import Assignment, AssignmentMode, QuotaPolicy, QuotaRule
+
+
+def not_in_area() -> str:
+    """What a cadre, enterprise or project outside the assigner's area reads as: the same words
+    as one that does not exist (the link form says them for an unknown id)."""
+    return _("Choose from the search results: this one is not in your area.")
 
 
 def active_policy() -> QuotaPolicy | None:
@@ -60,6 +66,8 @@ class _Link:
     mode: str
     is_leader: bool
     is_primary: bool
+    # The path of the cadre's region: a cadre outside the assigner's area is never named.
+    region_path: str = ""
 
 
 @dataclass
@@ -104,10 +112,11 @@ class RuleBook:
             "mode",
             "cadre__rank__is_leader",
             "is_primary",
+            "cadre__region__path",
         )
-        for enterprise_id, project_id, cadre_id, name, mode, is_leader, primary in rows:
+        for enterprise_id, project_id, cadre_id, name, mode, is_leader, primary, path in rows:
             key = ("e", enterprise_id) if enterprise_id else ("p", project_id)
-            self.links[key].append(_Link(cadre_id, name, mode, is_leader, primary))
+            self.links[key].append(_Link(cadre_id, name, mode, is_leader, primary, path or ""))
         return self
 
     def rule_for(self, cadre: Cadre) -> QuotaRule | None:
@@ -123,16 +132,18 @@ class RuleBook:
             return [("target", _("Choose an enterprise or a key project."))]
         if p.enterprise is not None and p.project is not None:
             return [("target", _("A link is to one enterprise or one project, not both."))]
+        # A cadre or target outside the assigner's area reads as one that does not exist: the
+        # entry points look them up in the area already; this is the rule book's own guard.
+        if not region_in_scope(self.actor, cadre.region):
+            return [("cadre", not_in_area())]
+        if not region_in_scope(self.actor, target.region):
+            return [("target", not_in_area())]
         if not cadre.is_active:
             problems.append(
                 ("cadre", _("%(cadre)s is no longer an active cadre.") % {"cadre": cadre})
             )
         if not target.is_active:
             problems.append(("target", _("%(target)s is no longer active.") % {"target": target}))
-        if not region_in_scope(self.actor, cadre.region):
-            problems.append(("cadre", _("%(cadre)s works outside your area.") % {"cadre": cadre}))
-        if not region_in_scope(self.actor, target.region):
-            problems.append(("target", _("%(target)s is outside your area.") % {"target": target}))
         if p.start_date and p.term_end and p.term_end <= p.start_date:
             problems.append(("term_end", _("The end of term must be after the start date.")))
         elif p.term_end and p.term_end < timezone.localdate():
@@ -217,12 +228,19 @@ class RuleBook:
             "Cadres of rank %(rank)s work one-to-one; many-to-one is not allowed for them."
         ) % {"rank": p.cadre.rank.display_name}
 
+    def _visible(self, link: _Link) -> bool:
+        """Whether the assigner may read the name of the cadre of an existing link."""
+        if sees_everything(self.actor):
+            return True
+        own = getattr(self.actor, "region", None)
+        return own is not None and bool(link.region_path) and link.region_path.startswith(own.path)
+
     def _sharing(self, p: Proposal) -> list[tuple[str, str]]:
         problems = []
         others = [link for link in self.links[p.key] if link.cadre_id != p.cadre.pk]
         exclusive = [link for link in others if link.mode == AssignmentMode.ONE_TO_ONE]
         target = p.target
-        if exclusive:
+        if exclusive and self._visible(exclusive[0]):
             problems.append(
                 (
                     "target",
@@ -231,6 +249,18 @@ class RuleBook:
                         "or make both links many-to-one."
                     )
                     % {"target": target, "cadre": exclusive[0].cadre_name},
+                )
+            )
+        elif exclusive:
+            # A cadre of another area: neither named nor counted; whom to ask instead.
+            problems.append(
+                (
+                    "target",
+                    _(
+                        "%(target)s is already served one-to-one by a cadre outside your area: "
+                        "ask the city liaison office."
+                    )
+                    % {"target": target},
                 )
             )
         elif others and p.mode == AssignmentMode.ONE_TO_ONE:
@@ -251,7 +281,18 @@ class RuleBook:
             and p.cadre.rank.is_leader
         ):
             leader = next((link for link in others if link.is_leader), None)
-            if leader is not None:
+            if leader is not None and not self._visible(leader):
+                problems.append(
+                    (
+                        "cadre",
+                        _(
+                            "%(target)s is already linked to a leader: leaders do not link the "
+                            "same enterprise twice."
+                        )
+                        % {"target": target},
+                    )
+                )
+            elif leader is not None:
                 problems.append(
                     (
                         "cadre",
@@ -264,13 +305,14 @@ class RuleBook:
                 )
         if p.is_primary and any(link.is_primary for link in others):
             primary = next(link for link in others if link.is_primary)
-            problems.append(
-                (
-                    "is_primary",
-                    _("%(cadre)s is already the primary contact of %(target)s.")
-                    % {"cadre": primary.cadre_name, "target": target},
-                )
-            )
+            if self._visible(primary):
+                message = _("%(cadre)s is already the primary contact of %(target)s.") % {
+                    "cadre": primary.cadre_name,
+                    "target": target,
+                }
+            else:
+                message = _("%(target)s already has a primary contact.") % {"target": target}
+            problems.append(("is_primary", message))
         return problems
 
     # Recording (batches) -------------------------------------------------------------------
@@ -282,7 +324,14 @@ class RuleBook:
         else:
             counts.projects += 1
         self.links[p.key].append(
-            _Link(p.cadre.pk, p.cadre.name, p.mode, p.cadre.rank.is_leader, p.is_primary)
+            _Link(
+                p.cadre.pk,
+                p.cadre.name,
+                p.mode,
+                p.cadre.rank.is_leader,
+                p.is_primary,
+                p.cadre.region.path if p.cadre.region_id else "",
+            )
         )
 
     def forget(self, *, cadre_id: int, key: tuple[str, int]) -> None:

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from enterprises.models import Enterprise, KeyProject
+from enterprises.permissions import enterprises_for_user, projects_for_user
 from enterprises.validators import normalize_credit_code
 from org.models import Cadre
+from org.scoping import region_q
 from org.spreadsheets import Column, RowProblem, read_upload
 
 from .models import Assignment, AssignmentMode
@@ -336,19 +338,21 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
     usernames = {str(r["cadre"]).strip() for r in rows if r.get("cadre") is not None}
     codes = {normalize_credit_code(str(r["credit_code"])) for r in rows if r.get("credit_code")}
     project_codes = {str(r["project_code"]).strip() for r in rows if r.get("project_code")}
+    # Looked up within the importer's area only: an account, credit code or project code of
+    # another area reads exactly as one that does not exist (same words, same queries).
     cadres = {
         c.user.username: c
         for c in Cadre.objects.select_related("user", "rank", "department", "region").filter(
-            user__username__in=usernames
+            region_q(actor), user__username__in=usernames
         )
     }
     enterprises = {
         e.credit_code: e
-        for e in Enterprise.objects.select_related("region").filter(credit_code__in=codes)
+        for e in enterprises_for_user(actor).select_related("region").filter(credit_code__in=codes)
     }
     projects = {
         p.code: p
-        for p in KeyProject.objects.select_related("region").filter(code__in=project_codes)
+        for p in projects_for_user(actor).select_related("region").filter(code__in=project_codes)
     }
     book = RuleBook(actor=actor).load(
         cadre_ids=[c.pk for c in cadres.values()],
@@ -366,7 +370,10 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
         username = "" if row.get("cadre") is None else str(row["cadre"]).strip()
         cadre = cadres.get(username)
         if cadre is None:
-            report("cadre", _("Unknown cadre account “%(value)s”.") % {"value": username})
+            report(
+                "cadre",
+                _("No cadre of your area has the account “%(value)s”.") % {"value": username},
+            )
         elif row.get("cadre_name") and str(row["cadre_name"]).strip() != cadre.name:
             report(
                 "cadre_name",
@@ -382,14 +389,16 @@ def assignments_import(*, upload, actor, dry_run: bool = False) -> AssignmentImp
             enterprise = enterprises.get(code)
             if enterprise is None:
                 report(
-                    "credit_code", _("No enterprise has the credit code %(code)s.") % {"code": code}
+                    "credit_code",
+                    _("No enterprise of your area has the credit code %(code)s.") % {"code": code},
                 )
         elif project_code:
             project = projects.get(project_code)
             if project is None:
                 report(
                     "project_code",
-                    _("No key project has the code %(code)s.") % {"code": project_code},
+                    _("No key project of your area has the code %(code)s.")
+                    % {"code": project_code},
                 )
         else:
             report("credit_code", _("Give the enterprise's credit code or the project code."))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from org.models import Region
-from org.scoping import region_in_scope
+from org.scoping import region_in_scope, regions_for_user
 from org.spreadsheets import Column, RowProblem, read_upload
 
 from .models import Enterprise, EnterpriseCategory, EnterpriseTag
@@ -77,7 +77,9 @@ class _RowChecker:
 
     def __init__(self, *, user):
         self.user = user
-        self.regions_by_code = {r.code: r for r in Region.objects.all()}
+        # Only the regions of the importer's area: one outside it reads as one that does not
+        # exist, and a name shared with a region elsewhere is not "ambiguous".
+        self.regions_by_code = {r.code: r for r in regions_for_user(user)}
         by_name: dict[str, list[Region]] = {}
         for region in self.regions_by_code.values():
             by_name.setdefault(region.name, []).append(region)
@@ -181,11 +183,8 @@ class _RowChecker:
                 )
                 return None
             region = matches[0] if matches else None
-        if region is None:
-            report(_("Unknown region “%(value)s”.") % {"value": text})
-            return None
-        if not region_in_scope(self.user, region):
-            report(_("The region “%(value)s” is outside your area.") % {"value": region.name})
+        if region is None or not region_in_scope(self.user, region):
+            report(_("“%(value)s” is not a region of your area.") % {"value": text})
             return None
         return region
 
@@ -275,7 +274,12 @@ def enterprises_import(*, upload, actor, dry_run: bool = False) -> ImportResult:
                 RowProblem(
                     values["_row"],
                     _labels("credit_code"),
-                    _("This credit code is registered to an enterprise outside your area."),
+                    # Unavoidable (a code is registered once), so it names nothing: no
+                    # enterprise, no county. The city office can move or correct it.
+                    _(
+                        "This credit code is already registered and cannot be registered again; "
+                        "ask the city liaison office."
+                    ),
                 )
             )
     if result.problems:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from org.http import safe_next
 
 from .models import ChannelPreference
+
+
+class MarkReadForm(forms.Form):
+    """`id`: one notice (empty: all of them); `next`: where to go back to, a path of this site."""
+
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_next(self):
+        target = self.cleaned_data["next"]
+        # A path of this site only: anything else (another host, a scheme, a bare word that
+        # redirect() would take for a view name) falls back to the list.
+        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            return target
+        return ""
 
 
 class PreferenceForm(forms.ModelForm):
@@ -39,9 +55,13 @@ def notification_list(request):
 @require_POST
 def mark_read(request):
     """Mark one notice (id=…) or all of them read; only ever the user's own."""
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        # A notice number that is not a number marks nothing (not "all of them").
+        return HttpResponseBadRequest(_("This notice number is not valid; nothing was marked."))
     notes = request.user.notifications.filter(read_at__isnull=True)
-    if request.POST.get("id", "").isdigit():
-        notes = notes.filter(pk=int(request.POST["id"]))
+    if form.cleaned_data["id"] is not None:
+        notes = notes.filter(pk=form.cleaned_data["id"])
     notes.update(read_at=timezone.now())
     return redirect(safe_next(request, "notifications:list"))
 
@@ -49,10 +69,15 @@ def mark_read(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    preference, _created = ChannelPreference.objects.get_or_create(user=request.user)
+    # Reading the page writes nothing: the preference row is made when it is first saved.
+    preference = ChannelPreference.objects.filter(user=request.user).first()
+    if preference is None:
+        preference = ChannelPreference(user=request.user)
     form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        ChannelPreference.objects.update_or_create(
+            user=request.user, defaults={"email": form.cleaned_data["email"]}
+        )
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -16,7 +16,8 @@ PRIVATE_NO_STORE = "private, no-store"
 
 
 def is_safe_target(request, target: str | None) -> bool:
-    if not target:
+    # A path of this portal: a bare word would be taken by redirect() for a view's name.
+    if not target or not target.startswith("/"):
         return False
     return url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -40,7 +40,7 @@ class AssignmentViewSet(
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
+    def end(self, request, pk=None, format=None):  # noqa: A002 - DRF's format-suffix keyword
         assignment = self.get_object()
         if not can_manage_assignments(request.user):
             raise PermissionDenied

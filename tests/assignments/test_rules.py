@@ -113,8 +113,8 @@ def test_links_stay_within_the_assigners_area(people, cadres, firms):
     link(people.east_office, cadres.chief, firms.east[0])
     # … but not a cadre of another county, nor an enterprise of another county.
     with translation.override("en"):
-        assert "outside your area" in refused(people.east_office, cadres.west, firms.east[1])
-        assert "outside your area" in refused(people.east_office, cadres.deputy, firms.west[0])
+        assert "not in your area" in refused(people.east_office, cadres.west, firms.east[1])
+        assert "not in your area" in refused(people.east_office, cadres.deputy, firms.west[0])
     # The city office may link a city cadre to a county enterprise.
     link(people.office, cadres.head, firms.west[0])
 

@@ -89,6 +89,39 @@ def test_the_bell_counts_unread_and_marks_read(client, people):
     assert not Notification.objects.filter(recipient=people.office, read_at=None).exists()
 
 
+@pytest.mark.parametrize("bad_id", ["²", "١٢x", "abc", "-1", "0", "9" * 30, "1.5"])
+def test_a_notice_number_that_is_not_one_marks_nothing(client, people, bad_id):
+    send(recipients=[people.office], kind="t", title="一")
+    client.force_login(people.office)
+    response = client.post(reverse("notifications:read"), {"id": bad_id})
+    assert response.status_code == 400
+    assert "未做任何标记" in response.content.decode()
+    assert Notification.objects.get(recipient=people.office).read_at is None
+
+
+@pytest.mark.parametrize(
+    ("target", "lands_on"),
+    [
+        ("/enterprises/", "/enterprises/"),
+        ("enterprises", "/notifications/"),  # a bare word is not a view name to reverse
+        ("//evil.example/", "/notifications/"),
+        ("https://evil.example/", "/notifications/"),
+        ("", "/notifications/"),
+    ],
+)
+def test_mark_read_goes_back_only_to_a_path_of_the_site(client, people, target, lands_on):
+    client.force_login(people.office)
+    response = client.post(reverse("notifications:read"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+def test_opening_the_preferences_writes_nothing(client, people):
+    client.force_login(people.office)
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    assert not ChannelPreference.objects.exists()
+
+
 def test_preferences_are_saved(client, people):
     client.force_login(people.office)
     client.post(reverse("notifications:preferences"), {})
