@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from assignments.api.views import AssignmentViewSet
 from enterprises.api.views import EnterpriseViewSet
+from org.admin_scoping import scoped_view_on_site
 
 from . import views
 
@@ -29,6 +30,11 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The admin's "view on site" shortcut, scoped like the admin (before admin.site.urls).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(scoped_view_on_site),
+    ),
     path("admin/", admin.site.urls),
 ]
 

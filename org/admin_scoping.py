@@ -308,3 +308,27 @@ __all__ = [
     "user_scope_q",
     "users_in_scope",
 ]
+
+
+def scoped_view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" shortcut (/admin/r/<type>/<id>/), through the scope of the
+    model's admin: an object outside it answers as one that does not exist (Django's own
+    shortcut redirects for any existing object, which confirms that an id exists)."""
+    from django.contrib.admin import site
+    from django.contrib.contenttypes import views as contenttype_views
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = site._registry.get(model) if model else None
+    if model_admin is None:
+        raise Http404
+    try:
+        found = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, TypeError, OverflowError, ValidationError):
+        found = False
+    if not found:
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -12,6 +12,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms import MultiWidget, SelectMultiple
 from django.forms.models import model_to_dict
@@ -123,6 +124,10 @@ def test_a_county_admin_sees_and_opens_only_its_own_subtree(label, client, world
             assert own.status_code == 403, f"{label}: {method} {view} tells rows apart"
             continue
         assert _not_found(response), f"{label}: {method} {view} of another county's row"
+    # The "view on site" shortcut answers another county's row as a missing one.
+    content_type = ContentType.objects.get_for_model(type(outside))
+    shortcut = reverse("admin:view_on_site", args=[content_type.pk, outside.pk])
+    assert client.get(shortcut).status_code == 404, f"{label}: view on site confirms the row"
     # A bulk action picks only from the scoped list.
     client.post(
         url(outside, "changelist"),
@@ -648,3 +653,21 @@ def test_a_county_admin_cannot_bulk_delete_an_account_holding_more(client, regio
     )
     assert response.status_code == 403
     assert type(stronger).objects.filter(pk=stronger.pk).exists()
+
+
+def test_view_on_site_leads_to_the_own_areas_pages_only(client, world, county_admin):
+    from enterprises.models import Enterprise
+
+    client.force_login(county_admin)
+    content_type = ContentType.objects.get_for_model(Enterprise)
+    inside = world.get("enterprises.Enterprise", "in")
+    outside = world.get("enterprises.Enterprise", "out")
+
+    def shortcut(pk):
+        return client.get(reverse("admin:view_on_site", args=[content_type.pk, pk]))
+
+    own = shortcut(inside.pk)
+    assert own.status_code == 302 and own.url.endswith(inside.get_absolute_url())
+    missing = Enterprise.objects.order_by("-pk").first().pk + 1000
+    assert shortcut(outside.pk).status_code == shortcut(missing).status_code == 404
+    assert shortcut("abc").status_code == 404
