@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -253,16 +252,6 @@ def world(db):
 
     counties = list(Region.objects.filter(level=Region.Level.COUNTY).order_by("code"))
     inside, outside = counties[0], counties[1]
-    department_user = User.objects.get(username="department")
-    head = User.objects.create_user(
-        username="depthead",
-        password=PASSWORD,
-        full_name="部门负责人",
-        region=department_user.region,
-        department=department_user.department,
-        is_department_head=True,
-    )
-    head.groups.add(Group.objects.get(name="department"))
     users = {
         name: User.objects.get(username=name)
         for name in (
@@ -274,9 +263,9 @@ def world(db):
             "specialgroup",
             "leader",
             "officepoint",
+            "depthead",  # the demo's department head, who signs off urgent replies
         )
     }
-    users["depthead"] = head
     users["anonymous"] = None
     some_notice = Notification.objects.order_by("pk").values_list("pk", flat=True).first()
     ids_by_model = {
