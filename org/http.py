@@ -8,6 +8,8 @@ scheme-relative `//evil.example`, `/\\evil.example`, and schemes such as `javasc
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -16,8 +18,9 @@ PRIVATE_NO_STORE = "private, no-store"
 
 
 def is_safe_target(request, target: str | None) -> bool:
-    # A path of this portal: a bare word would be taken by redirect() for a view's name.
-    if not target or not target.startswith("/"):
+    # A path or an absolute address of this portal: a bare word ("abc", "2") would be taken
+    # by redirect() for a view's name.
+    if not target or not (target.startswith("/") or urlsplit(target).netloc):
         return False
     return url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -46,6 +46,12 @@ def test_safe_next_refuses_other_sites_and_schemes(target):
     assert safe_next(request, "notifications:list") == "/notifications/"
 
 
+@pytest.mark.parametrize("target", ["abc", "2", "-1", "issues:list", "1e400"])
+def test_safe_next_refuses_a_bare_word_that_redirect_would_take_for_a_view(target):
+    request = RequestFactory().post("/x/", {"next": target})
+    assert safe_next(request, "/issues/") == "/issues/"
+
+
 @pytest.mark.parametrize(
     "target", ["/issues/?state=submitted&page=2", "/enterprises/5/", "http://testserver/issues/"]
 )
