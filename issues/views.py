@@ -31,9 +31,9 @@ from .permissions import (
     capacities,
     departments_within,
     group_covers,
-    triage_region,
     submittable_enterprises,
     tickets_for_user,
+    triage_region,
 )
 from .selectors import ticket_detail, ticket_list, ticket_list_rows
 from .workflow import CLOCK_STATES, TRIAGE_STATES, Action, Actor, InvalidTransition, State

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from issues import services
-from issues.models import Category, DeadlineRule, SpecialGroup, Source, Ticket
+from issues.models import Category, DeadlineRule, Source, SpecialGroup, Ticket
 from issues.permissions import capacities, tickets_for_user
 from issues.sharing import ticket_delegate
 from issues.sweep import sweep
