@@ -50,6 +50,17 @@ class TicketAction:
                 "department": ticket.lead_department.name,
                 "due": ticket.due_date.isoformat(),
             }
+        if self.action == Action.REPORT and ticket.reported_to_id:
+            return _("%(number)s was reported to %(leader)s, instructions due %(due)s.") % {
+                "number": ticket.number,
+                "leader": ticket.reported_to.get_display_name(),
+                "due": ticket.report_due.isoformat(),
+            }
+        if self.action == Action.PASS_UP:
+            return _("%(number)s was passed up to the liaison office of %(region)s.") % {
+                "number": ticket.number,
+                "region": ticket.triage_region.name,
+            }
         return _("%(number)s: “%(action)s” done; it is now “%(state)s”.") % {
             "number": ticket.number,
             "action": self.label,

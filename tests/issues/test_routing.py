@@ -373,3 +373,27 @@ def test_a_cadres_report_is_first_asked_by_the_cadres_department(world, companie
 def test_without_a_liaison_office_department_the_region_is_kept(world, companies):
     ticket = new(world, companies)
     assert ticket.first_unit is None and ticket.triage_region.name == "潍城区"
+
+
+def test_the_pages_say_where_a_report_and_a_pass_up_went(client, world, companies):
+    report, passed = new(world, companies), new(world, companies, title="乙")
+    client.force_login(world.office)
+    response = client.post(
+        reverse("issues:act", args=[report.pk]),
+        {"action": "report", "leader": world.leader.pk, "note": "跨部门"},
+        follow=True,
+    )
+    report.refresh_from_db()
+    success = response.content.decode().split("alert-success")[1].split("</div>")[0]
+    assert world.leader.get_display_name() in success and report.report_due.isoformat() in success
+    client.force_login(world.east_office)
+    response = client.post(
+        reverse("issues:act", args=[passed.pk]),
+        {"action": "pass_up", "note": "需市级协调"},
+        follow=True,
+    )
+    success = response.content.decode().split("alert-success")[1].split("</div>")[0]
+    assert "潍坊市" in success
+    # The county office still opens it, read-only: nothing it can do while the city triages.
+    assert response.context["actions"] == []
+    assert "潍坊市" in response.content.decode().split('id="ticket-triage">')[1].split("</dd>")[0]
