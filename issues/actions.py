@@ -47,7 +47,7 @@ class TicketAction:
         if self.action == Action.ASSIGN:
             return _("%(number)s was assigned to %(department)s, due %(due)s.") % {
                 "number": ticket.number,
-                "department": ticket.lead_department.name,
+                "department": ticket.lead_department.label,
                 "due": ticket.due_date.isoformat(),
             }
         if self.action == Action.REPORT and ticket.reported_to_id:
