@@ -138,6 +138,7 @@ REPORT_FIELDS = (
     "enterprise__region__path",
     "reported_to_id",
     "reported_to__language",
+    "reported_to__is_active",
 )
 
 
@@ -172,7 +173,7 @@ def _remind_reports(today, soon, result) -> None:
                 offices = _office_users()
 
             def recipients(row, offices=offices, tell_office=tell_office):
-                leader = [(row[6], row[7])]
+                leader = [(row[6], row[7])] if row[8] else []
                 if not tell_office:
                     return leader
                 return leader + [

@@ -397,3 +397,35 @@ def test_the_pages_say_where_a_report_and_a_pass_up_went(client, world, companie
     # The county office still opens it, read-only: nothing it can do while the city triages.
     assert response.context["actions"] == []
     assert "潍坊市" in response.content.decode().split('id="ticket-triage">')[1].split("</dd>")[0]
+
+
+def test_the_report_reminders_cost_the_same_for_one_report_or_many(world, companies):
+    def reminders_queries(n):
+        Ticket.objects.all().delete()
+        with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+            for i in range(n):
+                services.ticket_report(
+                    actor=world.office,
+                    ticket=new(world, companies, title=f"跨部门{i}"),
+                    leader=world.leader,
+                    reason="跨部门",
+                )
+            clock.move_to(at(2026, 3, 6))
+            with CaptureQueriesContext(connection) as queries:
+                assert sweep().counts == {"report_due_soon": n}
+        return len(queries)
+
+    assert reminders_queries(1) == reminders_queries(6)
+
+
+def test_an_inactive_leader_is_not_reminded_but_the_office_hears_when_late(world, companies):
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        services.ticket_report(
+            actor=world.office, ticket=new(world, companies), leader=world.leader, reason="跨部门"
+        )
+        world.leader.is_active = False
+        world.leader.save()
+        clock.move_to(at(2026, 3, 10))
+        assert sweep().counts == {"report_overdue": 1}
+    assert kinds(world.leader) == ["ticket.reported"]
+    assert kinds(world.office) == ["ticket.report_overdue"]
