@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from . import forms, services
 from .models import Ticket
 from .permissions import capacities
-from .workflow import TABLE, Action, State, allowed_actions
+from .workflow import Action, Actor, State, allowed_actions, permitted
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class TicketAction:
     perform: Callable[..., Ticket]
     template: str = "issues/actions/_fields.html"
     destructive: bool = False
+    # Offered only to these capacities (None: any the table allows); the others take the
+    # step elsewhere (a group sends a ticket to the standing meeting from its meeting).
+    actors: frozenset | None = None
+    # A further condition on who the user is, beyond its capacity: when(user, ticket) -> bool.
+    when: Callable | None = None
 
     @property
     def label(self) -> str:
@@ -44,6 +49,17 @@ class TicketAction:
                 "number": ticket.number,
                 "department": ticket.lead_department.label,
                 "due": ticket.due_date.isoformat(),
+            }
+        if self.action == Action.REPORT and ticket.reported_to_id:
+            return _("%(number)s was reported to %(leader)s, instructions due %(due)s.") % {
+                "number": ticket.number,
+                "leader": ticket.reported_to.get_display_name(),
+                "due": ticket.report_due.isoformat(),
+            }
+        if self.action == Action.PASS_UP:
+            return _("%(number)s was passed up to the liaison office of %(region)s.") % {
+                "number": ticket.number,
+                "region": ticket.triage_region.name,
             }
         return _("%(number)s: “%(action)s” done; it is now “%(state)s”.") % {
             "number": ticket.number,
@@ -92,7 +108,32 @@ REGISTRY: dict[str, TicketAction] = {
     entry.action.value: entry
     for entry in (
         _A(Action.ASSIGN, forms.AssignForm, _assign),
-        _A(Action.REPORT, forms.ReasonForm, _with_note(services.ticket_report, "reason")),
+        _A(
+            Action.REPORT,
+            forms.ReportForm,
+            lambda *, actor, ticket, data: services.ticket_report(
+                actor=actor, ticket=ticket, leader=data["leader"], reason=_note(data)
+            ),
+        ),
+        _A(
+            Action.PASS_UP,
+            forms.ReasonForm,
+            _with_note(services.ticket_pass_up, "reason"),
+            when=lambda user, ticket: services.can_pass_up(user, ticket),
+        ),
+        _A(
+            Action.RECLASSIFY,
+            forms.ReclassifyForm,
+            lambda *, actor, ticket, data: services.ticket_reclassify(
+                actor=actor, ticket=ticket, category=data["category"], note=_note(data)
+            ),
+        ),
+        _A(
+            Action.TO_MEETING,
+            forms.OptionalNoteForm,
+            _with_note(services.ticket_to_meeting),
+            actors=frozenset({Actor.OFFICE}),
+        ),
         _A(
             Action.DECLINE,
             forms.ConfirmedReasonForm,
@@ -169,16 +210,24 @@ REGISTRY: dict[str, TicketAction] = {
     )
 }
 # Taken elsewhere: meeting decisions on the meeting's page, the sweep's steps by the system.
-ELSEWHERE = frozenset({Action.RESOLVE, Action.TO_MEETING, Action.EXPIRE})
+# (A group's step to the standing meeting too; the office's, for a ticket no group covers, is
+# here.)
+ELSEWHERE = frozenset({Action.RESOLVE, Action.EXPIRE})
 
 
 def offered(ticket: Ticket, user) -> list[TicketAction]:
     """The entries `user` may take on `ticket` now: allowed by the table for the user's
-    capacities, and accepted by the transition's guard."""
+    capacities, and accepted by the transition's guards."""
+    have = capacities(user, ticket)
     entries = []
-    for action in allowed_actions(ticket.state, capacities(user, ticket)):
+    for action in allowed_actions(ticket.state, have):
         entry = REGISTRY.get(action)
-        guard = TABLE[(ticket.state, action)].guard
-        if entry is not None and not (guard and guard(ticket)):
-            entries.append(entry)
+        if entry is None:
+            continue
+        acting = have if entry.actors is None else have & entry.actors
+        if not permitted(ticket, action, acting):
+            continue
+        if entry.when is not None and not entry.when(user, ticket):
+            continue
+        entries.append(entry)
     return entries

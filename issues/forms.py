@@ -410,3 +410,44 @@ class DissatisfiedForm(TicketActionForm):
         required=True,
         message=_("Say why you are not satisfied."),
     )
+
+
+class ReportForm(TicketActionForm):
+    """The escalation report: the city leader it goes to, and why."""
+
+    leader = forms.ModelChoiceField(
+        label=_("City leader"),
+        queryset=None,
+        empty_label=_("Choose the leader…"),
+        error_messages={
+            "required": _("Choose the city leader the report goes to."),
+            "invalid_choice": _("Choose the city leader from the list."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = note_field(_("Reason"), required=True, message=_("Give the reason."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .permissions import reportable_leaders
+
+        self.fields["leader"].queryset = reportable_leaders(self.user)
+        self.fields["leader"].label_from_instance = lambda u: u.get_display_name()
+
+
+class ReclassifyForm(TicketActionForm):
+    category = forms.ModelChoiceField(
+        label=_("New category"),
+        queryset=Category.objects.all(),
+        empty_label=_("Choose the category…"),
+        error_messages={
+            "required": _("Choose the new category."),
+            "invalid_choice": _("Choose the category from the list."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = note_field(_("Reason (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.exclude(pk=self.ticket.category_id)

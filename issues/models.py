@@ -141,6 +141,37 @@ class Ticket(models.Model):
         blank=True,
         related_name="co_tickets",
     )
+    # First-asked responsibility (首问负责制): the unit that first received the problem answers
+    # to the enterprise until a department acknowledges the slip.
+    first_unit = models.ForeignKey(
+        Department,
+        verbose_name=_("first-asked unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_asked_tickets",
+    )
+    # The region whose liaison office triages the ticket: the enterprise's county (or the
+    # office that received it) until a county office passes it up. Empty: the enterprise's
+    # county.
+    triage_region = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("triaged by the office of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The escalation report (呈报单): the city leader it goes to, and by when it is answered.
+    reported_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    report_due = models.DateField(_("report due"), null=True, blank=True)
     acknowledge_by = models.DateField(_("acknowledge by"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     paused_since = models.DateField(_("clock paused since"), null=True, blank=True)
@@ -171,6 +202,8 @@ class Ticket(models.Model):
     ack_notified = models.BooleanField(default=False, editable=False)
     due_soon_notified = models.BooleanField(default=False, editable=False)
     overdue_notified = models.BooleanField(default=False, editable=False)
+    report_due_soon_notified = models.BooleanField(default=False, editable=False)
+    report_overdue_notified = models.BooleanField(default=False, editable=False)
     supervised_at = models.DateTimeField(_("supervision notice sent"), null=True, blank=True)
     # A default rather than auto_now_add, so that imported and seeded tickets keep their date.
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)

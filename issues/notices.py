@@ -51,9 +51,40 @@ def _department_webhooks(ticket):
     return list(Webhook.objects.filter(department_id=ticket.lead_department_id, is_active=True))
 
 
+def _triage_office_users(ticket):
+    """The office users of the region that now triages the ticket (not those below it)."""
+    if not ticket.triage_region_id:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True, groups__name=Role.LIAISON_OFFICE, region_id=ticket.triage_region_id
+        )
+    )
+
+
+def _uncovered_notice(ticket, url, head) -> None:
+    """An escalated ticket that no special group covers waits on no agenda: the office routes
+    it (to a department or the standing meeting)."""
+    from .permissions import group_covers
+
+    if group_covers(ticket):
+        return
+    send(
+        recipients=_office_users(ticket),
+        kind="ticket.no_group",
+        title=lambda: (
+            _("No special group covers %(ticket)s: the office routes it") % {"ticket": head}
+        ),
+        body=lambda: _("Assign it to a department or send it to the standing meeting."),
+        url=url,
+    )
+
+
 def after_transition(ticket, action: str, actor) -> None:
     url = ticket.get_absolute_url()
     head = f"{ticket.number} {ticket.title}"
+    if action in (Action.ESCALATE, Action.REWORK):
+        _uncovered_notice(ticket, url, head)
     if action == Action.ASSIGN:
         send(
             recipients=_department_users(ticket),
@@ -89,6 +120,23 @@ def after_transition(ticket, action: str, actor) -> None:
             recipients=_department_users(ticket),
             kind=f"ticket.{action}",
             title=lambda: _("%(ticket)s is back with your department") % {"ticket": head},
+            url=url,
+        )
+    elif action == Action.REPORT and ticket.reported_to_id:
+        send(
+            recipients=[ticket.reported_to],
+            kind="ticket.reported",
+            title=lambda: _("An escalation report awaits you: %(ticket)s") % {"ticket": head},
+            body=lambda: _("Please give instructions by %(due)s.") % {"due": ticket.report_due},
+            url=url,
+        )
+    elif action == Action.PASS_UP:
+        send(
+            recipients=_triage_office_users(ticket),
+            kind="ticket.passed_up",
+            title=lambda: (
+                _("%(ticket)s was passed up to your office for triage") % {"ticket": head}
+            ),
             url=url,
         )
     elif action == Action.REQUEST_INFO:

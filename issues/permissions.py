@@ -25,7 +25,7 @@ from org.scoping import (
 )
 
 from .models import SpecialGroup, Ticket, TicketGrant
-from .workflow import Actor, State
+from .workflow import TRIAGE_STATES, Actor, State
 
 OFFICE_ROLES = {Role.LIAISON_OFFICE, Role.ADMIN}
 # The states in which a ticket is before a special group (its list scope).
@@ -91,6 +91,9 @@ def ticket_scope_q(user) -> Q | None:
         q |= Q(enterprise_id__in=_enterprises_of_area(user))
     if roles & {Role.SPECIAL_GROUP, Role.LEADER}:
         q |= _group_scope_q(user)
+    if Role.LEADER in roles:
+        # The escalation reports addressed to the leader, wherever it sits.
+        q |= Q(reported_to_id=user.pk)
     if Role.DEPARTMENT in roles and user.department_id:
         # A subquery rather than a join, so that a ticket is one row and lists need no DISTINCT.
         co_handled = Ticket.co_departments.through.objects.filter(
@@ -118,6 +121,64 @@ def _in_group_of(user, ticket: Ticket) -> bool:
     )
 
 
+def county_of(region: Region | None) -> Region | None:
+    """The county (or the city) a region belongs to: a town's parent, else the region."""
+    if region is not None and region.level == Region.Level.TOWN and region.parent_id:
+        return region.parent
+    return region
+
+
+def triage_region(ticket: Ticket) -> Region | None:
+    """The region whose liaison office triages `ticket`: the one recorded, by default the
+    enterprise's county."""
+    if ticket.triage_region_id:
+        return ticket.triage_region
+    return county_of(ticket.enterprise.region)
+
+
+def triages(user, ticket: Ticket) -> bool:
+    """True when `user`'s office is the one that triages `ticket` (or one above it): a county
+    office that passed a ticket up keeps seeing it, but no longer triages it."""
+    region = triage_region(ticket)
+    return region is None or region_in_scope(user, region)
+
+
+def group_covers(ticket: Ticket) -> bool:
+    """True when an active special group covers the ticket's category in its region chain."""
+    path = ticket.enterprise.region.path
+    return any(
+        path.startswith(group_path)
+        for group_path in SpecialGroup.objects.filter(
+            is_active=True, categories=ticket.category_id
+        ).values_list("region__path", flat=True)
+    )
+
+
+def group_cover_index() -> dict[int, list[str]]:
+    """category id → the region paths of the active groups covering it: one query, for a
+    batch of tickets (the sweep)."""
+    index: dict[int, list[str]] = {}
+    rows = SpecialGroup.categories.through.objects.filter(specialgroup__is_active=True)
+    for category_id, path in rows.values_list("category_id", "specialgroup__region__path"):
+        index.setdefault(category_id, []).append(path)
+    return index
+
+
+def reportable_leaders(user) -> QuerySet:
+    """The leaders an escalation report from `user` may go to: active users with the leader
+    role in the office's area."""
+    from django.contrib.auth import get_user_model
+
+    if not getattr(user, "is_authenticated", False):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(region_q(user), is_active=True, groups__name=Role.LEADER)
+        .exclude(region=None)
+        .order_by("full_name", "username")
+    )
+
+
 def own_capacities(user, ticket: Ticket) -> set[str]:
     """The workflow actors `user` may act as on `ticket` by its own roles, not by a grant."""
     if not getattr(user, "is_authenticated", False):
@@ -126,9 +187,20 @@ def own_capacities(user, ticket: Ticket) -> set[str]:
     found: set[str] = set()
     region = ticket.enterprise.region
     if user.is_superuser or (roles & OFFICE_ROLES and region_in_scope(user, region)):
-        found.add(Actor.OFFICE)
-    # A leader takes part in a ticket while it is before it as an escalation report.
-    if Role.LEADER in roles and ticket.state == State.REPORTED and region_in_scope(user, region):
+        # While it waits for triage, only the office that triages it acts (one passed up is
+        # read-only for the county office below).
+        if user.is_superuser or ticket.state not in TRIAGE_STATES or triages(user, ticket):
+            found.add(Actor.OFFICE)
+    # A leader takes part in an escalation report addressed to it, while it is one (a report
+    # from before reports were addressed: any leader of the area).
+    if (
+        Role.LEADER in roles
+        and ticket.state == State.REPORTED
+        and (
+            ticket.reported_to_id == user.pk
+            or (ticket.reported_to_id is None and region_in_scope(user, region))
+        )
+    ):
         found.add(Actor.LEADER)
     # A special group takes part in what is before it: its categories, its region subtree.
     if (

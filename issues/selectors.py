@@ -6,11 +6,11 @@ from django.utils import timezone
 from enterprises.models import Enterprise
 from org.models import Region
 from org.roles import Role
-from org.scoping import user_roles
+from org.scoping import region_q, spans_whole_tree, user_roles
 from org.search import in_q, search_q
 
 from .models import Ticket, TicketEvent
-from .permissions import tickets_for_user
+from .permissions import OFFICE_ROLES, tickets_for_user
 from .workflow import CLOCK_STATES, OPEN_STATES, TRIAGE_STATES
 
 
@@ -53,6 +53,14 @@ def ticket_list(
         qs = qs.filter(state__in=list(OPEN_STATES))
     elif state == "triage":
         qs = qs.filter(state__in=list(TRIAGE_STATES))
+        if (
+            user_roles(user) & OFFICE_ROLES
+            and not user.is_superuser
+            and user.region_id
+            and not spans_whole_tree(user)
+        ):
+            # What the user's office triages: not what a county office passed up above it.
+            qs = qs.filter(Q(triage_region__isnull=True) | region_q(user, "triage_region"))
     elif state:
         qs = qs.filter(state=state)
     if category is not None:
@@ -109,9 +117,12 @@ def ticket_detail(*, user, pk: int) -> Ticket:
     qs = tickets_for_user(user)
     return (
         qs.select_related(
-            "enterprise__region",
+            "enterprise__region__parent",
+            "triage_region",
             "category",
             "lead_department",
+            "first_unit__region__parent",
+            "reported_to",
             "project",
             "submitted_by",
             "merged_into",

@@ -15,12 +15,24 @@ from org.models import Department
 
 from .models import Category, DeadlineRule, Source, Ticket, TicketEvent, Urgency
 from .permissions import (
+    OFFICE_ROLES,
     assignable_departments,
     capacities,
+    county_of,
+    reportable_leaders,
     submittable_enterprises,
     tickets_for_user,
+    triage_region,
 )
-from .workflow import OPEN_STATES, Action, Actor, InvalidTransition, State, apply_transition
+from .workflow import (
+    OPEN_STATES,
+    TABLE,
+    Action,
+    Actor,
+    InvalidTransition,
+    State,
+    apply_transition,
+)
 
 
 class TicketError(Exception):
@@ -39,9 +51,16 @@ def required(text: str, message) -> str:
     return text
 
 
-def _as(user, ticket: Ticket, *wanted: str) -> str:
-    """The capacity in which `user` acts, among `wanted`; refuses when it has none of them."""
+def _as(user, ticket: Ticket, *wanted: str, action: str | None = None) -> str:
+    """The capacity in which `user` acts, among `wanted`; refuses when it has none of them.
+    With `action`, the first of them the transition accepts now (an office that is also in a
+    special group acts on an escalated ticket as the group)."""
     have = capacities(user, ticket)
+    if action is not None:
+        transition = TABLE.get((ticket.state, action))
+        for actor in wanted:
+            if actor in have and transition and not transition.refusal(ticket, actor):
+                return actor
     for actor in wanted:
         if actor in have:
             return actor
@@ -90,6 +109,39 @@ def _next_number() -> str:
     return f"{prefix}{sequence:06d}"
 
 
+def _received_by(actor, enterprise: Enterprise):
+    """The region whose office triages a new ticket: the office that received it (an office
+    user's own region, when the enterprise lies in it), else the enterprise's county."""
+    from org.scoping import region_in_scope, user_roles
+
+    region = getattr(actor, "region", None)
+    if user_roles(actor) & OFFICE_ROLES and region_in_scope(actor, enterprise.region):
+        return region
+    return county_of(enterprise.region)
+
+
+def _first_unit(actor, source: str, region) -> Department | None:
+    """The unit that first received the problem (首问负责制): a cadre's department for a
+    cadre's report, else the liaison office (a department of that kind) of the triaging
+    region, when it has one."""
+    if source == Source.CADRE:
+        from org.models import Cadre
+
+        cadre = Cadre.objects.filter(user_id=actor.pk).select_related("department").first()
+        if cadre is not None and cadre.department_id:
+            return cadre.department
+        return actor.department if actor.department_id else None
+    if region is None:
+        return None
+    return (
+        Department.objects.filter(
+            kind=Department.Kind.LIAISON_OFFICE, region=region, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def ticket_submit(
     *,
@@ -120,8 +172,11 @@ def ticket_submit(
         .filter(number__startswith=f"SQ{_today().year}")
         .order_by("-number")[:1]
     )
+    region = _received_by(actor, enterprise)
     ticket = Ticket.objects.create(
         number=_next_number(),
+        triage_region=region,
+        first_unit=_first_unit(actor, source, region),
         enterprise=enterprise,
         project=project,
         source=source,
@@ -184,7 +239,7 @@ def ticket_assign(
     From a returned slip this reassigns (or overrules, with the same department). The lead and
     co-handling departments come from assignable_departments(actor); the slip, the
     co-handling departments and the timeline's entry naming them are one transaction."""
-    role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER)
+    role = _as(actor, ticket, Actor.OFFICE, Actor.GROUP, Actor.LEADER, action=Action.ASSIGN)
     co_departments = [d for d in co_departments if d.pk != department.pk]
     check_assignable(
         departments=assignable_departments(actor, ticket),
@@ -209,15 +264,104 @@ def ticket_assign(
     return ticket
 
 
-def ticket_report(*, actor, ticket: Ticket, reason: str) -> Ticket:
-    """A matter spanning departments goes as an escalation report (呈报单) to a city leader."""
+def report_deadline() -> datetime.date:
+    from django.conf import settings
+
+    return add_working_days(_today(), settings.REPORT_DUE_WORKING_DAYS)
+
+
+def ticket_report(*, actor, ticket: Ticket, leader, reason: str) -> Ticket:
+    """A matter spanning departments goes as an escalation report (呈报单) to the named city
+    leader (one of reportable_leaders(actor)), to be answered within REPORT_DUE_WORKING_DAYS;
+    the sweep reminds the leader as the date nears and passes."""
     reason = required(reason, _("Say why the matter goes to a city leader."))
+    role = _as(actor, ticket, Actor.OFFICE)
+    if leader is None or not reportable_leaders(actor).filter(pk=leader.pk).exists():
+        raise TicketError(_("Choose the city leader from the leaders offered to you."))
+    due = report_deadline()
+    line = _("To %(leader)s, answer due %(due)s.") % {
+        "leader": leader.get_display_name(),
+        "due": due.isoformat(),
+    }
     return apply_transition(
         ticket,
         action=Action.REPORT,
         actor_user=actor,
+        actor_role=role,
+        note=f"{line}\n{reason}",
+        changes={
+            "reported_to": leader,
+            "report_due": due,
+            "report_due_soon_notified": False,
+            "report_overdue_notified": False,
+        },
+    )
+
+
+def can_pass_up(user, ticket: Ticket) -> bool:
+    """A county (or town) office that triages `ticket` may pass it one level up."""
+    region = getattr(user, "region", None)
+    return bool(
+        region is not None
+        and region.parent_id is not None
+        and not user.is_superuser
+        and Actor.OFFICE in capacities(user, ticket)
+        and (here := triage_region(ticket)) is not None
+        and here.path.startswith(region.path)
+        and here.parent_id is not None
+    )
+
+
+def ticket_pass_up(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    """A county office passes a ticket it cannot settle up to the office one level above
+    (contact person → unit → liaison office → city): that office now triages it, and is told."""
+    reason = required(reason, _("Say why the ticket goes to the office above."))
+    ticket = Ticket.objects.select_related("triage_region", "enterprise__region").get(pk=ticket.pk)
+    role = _as(actor, ticket, Actor.OFFICE)
+    if not can_pass_up(actor, ticket):
+        raise InvalidTransition(_("Only the county office that triages a ticket passes it up."))
+    above = triage_region(ticket).parent
+    return apply_transition(
+        ticket,
+        action=Action.PASS_UP,
+        actor_user=actor,
+        actor_role=role,
+        note=_("To the office of %(region)s: %(reason)s")
+        % {"region": above.name, "reason": reason},
+        changes={"triage_region": above},
+    )
+
+
+def ticket_reclassify(*, actor, ticket: Ticket, category: Category, note: str = "") -> Ticket:
+    """The office corrects the category during triage; the timeline says from what to what,
+    and the deadline rule of the new category applies when it is assigned."""
+    ticket = Ticket.objects.select_related("category").get(pk=ticket.pk)
+    role = _as(actor, ticket, Actor.OFFICE)
+    if category is None or category.pk == ticket.category_id:
+        raise TicketError(_("Choose a category other than the current one."))
+    line = _("Category: %(old)s → %(new)s") % {
+        "old": ticket.category.display_name,
+        "new": category.display_name,
+    }
+    return apply_transition(
+        ticket,
+        action=Action.RECLASSIFY,
+        actor_user=actor,
+        actor_role=role,
+        note=f"{line}\n{note.strip()}".strip(),
+        changes={"category": category},
+    )
+
+
+def ticket_to_meeting(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    """The office sends an escalated ticket that no special group covers to the standing
+    meeting (a group's members decide theirs in the group's meeting)."""
+    return apply_transition(
+        ticket,
+        action=Action.TO_MEETING,
+        actor_user=actor,
         actor_role=_as(actor, ticket, Actor.OFFICE),
-        note=reason,
+        note=note,
     )
 
 

@@ -24,6 +24,7 @@ from org.models import User
 from org.roles import Role
 
 from .models import SupervisionNotice, Ticket
+from .permissions import group_cover_index
 from .workflow import CLOCK_STATES, Action, State, apply_bulk
 
 BATCH = 1000
@@ -38,11 +39,11 @@ class SweepResult:
         self.counts[step] = self.counts.get(step, 0) + n
 
 
-def _batches(queryset):
+def _batches(queryset, fields=ROW_FIELDS):
     """Rows of a step, a batch at a time; each batch is marked done before the next is read,
     so the same filter moves on by itself."""
     while True:
-        rows = list(queryset.order_by("pk").values_list(*ROW_FIELDS)[:BATCH])
+        rows = list(queryset.order_by("pk").values_list(*fields)[:BATCH])
         if not rows:
             return
         yield rows
@@ -82,7 +83,7 @@ def _messages(rows, recipients_for, *, kind, title, body):
     texts: dict[str, tuple[str, str]] = {}
     messages = []
     for row in rows:
-        pk, number, subject, _department, due, _path = row
+        pk, number, subject, _department, due, _path = row[:6]
         for user_id, language in recipients_for(row):
             if language not in texts:
                 texts[language] = _in(language, title, body)
@@ -125,6 +126,88 @@ def _remind_departments(queryset, result, *, step, kind, title, body, done) -> N
         )
         Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
         result.add(step, len(rows))
+
+
+REPORT_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    # No department's group bot hears of a report: the slot of the department stays empty.
+    "pk",
+    "report_due",
+    "enterprise__region__path",
+    "reported_to_id",
+    "reported_to__language",
+    "reported_to__is_active",
+)
+
+
+def _remind_reports(today, soon, result) -> None:
+    reported = Ticket.objects.filter(state=State.REPORTED, reported_to__isnull=False)
+    steps = (
+        (
+            reported.filter(
+                report_due__gte=today, report_due__lte=soon, report_due_soon_notified=False
+            ),
+            "report_due_soon",
+            "ticket.report_due_soon",
+            gettext_lazy("Escalation report %(number)s is due soon: %(title)s"),
+            gettext_lazy("Please give instructions by %(due)s."),
+            {"report_due_soon_notified": True},
+            False,
+        ),
+        (
+            reported.filter(report_due__lt=today, report_overdue_notified=False),
+            "report_overdue",
+            "ticket.report_overdue",
+            gettext_lazy("Escalation report %(number)s is overdue: %(title)s"),
+            gettext_lazy("Instructions were due %(due)s."),
+            {"report_overdue_notified": True, "report_due_soon_notified": True},
+            True,
+        ),
+    )
+    offices = None
+    for queryset, step, kind, title, body, done, tell_office in steps:
+        for rows in _batches(queryset, REPORT_FIELDS):
+            if tell_office and offices is None:
+                offices = _office_users()
+
+            def recipients(row, offices=offices, tell_office=tell_office):
+                leader = [(row[6], row[7])] if row[8] else []
+                if not tell_office:
+                    return leader
+                return leader + [
+                    (pk, lang) for pk, path, lang in offices if row[5].startswith(path)
+                ]
+
+            rows = [(*r[:3], None, *r[4:]) for r in rows]
+            _notify(rows, recipients, kind=kind, title=title, body=body)
+            Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
+            result.add(step, len(rows))
+
+
+def _tell_uncovered(ids, offices) -> None:
+    """Of the tickets just escalated, those no active special group covers wait on no agenda:
+    the office of their area is told to route them. One query for the groups, one for the
+    rows."""
+    if not ids:
+        return
+    index = group_cover_index()
+    rows = [
+        r[:6]
+        for r in Ticket.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(*ROW_FIELDS, "category_id")
+        if not any(r[5].startswith(path) for path in index.get(r[6], ()))
+    ]
+    if rows:
+        _notify(
+            [(*r[:3], None, *r[4:]) for r in rows],
+            lambda row: [(pk, lang) for pk, path, lang in offices if row[5].startswith(path)],
+            kind="ticket.no_group",
+            title=gettext_lazy("No special group covers %(number)s: the office routes it"),
+            body=gettext_lazy("Assign it to a department or send it to the standing meeting."),
+        )
 
 
 def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
@@ -231,9 +314,14 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             title=gettext_lazy("%(number)s went to the special group: %(title)s"),
             body=gettext_lazy("Overdue since %(due)s and still unresolved after supervision."),
         )
+        _tell_uncovered(changed, offices)
         result.add("escalated", len(changed))
         if len(changed) < len(rows):  # rows locked by users: leave them to the next run
             break
+
+    # 5b. Escalation reports (呈报单) due within a working day, then overdue: the leader is
+    #     reminded; the office is told when one is overdue.
+    _remind_reports(today, calendar.add(today, 1), result)
 
     # 6. Replied and unrated for the rating window: closed as "no response".
     window = now - datetime.timedelta(days=settings.RATING_WINDOW_DAYS)

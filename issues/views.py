@@ -30,11 +30,13 @@ from .models import Source, Ticket
 from .permissions import (
     capacities,
     departments_within,
+    group_covers,
     submittable_enterprises,
     tickets_for_user,
+    triage_region,
 )
 from .selectors import ticket_detail, ticket_list, ticket_list_rows
-from .workflow import CLOCK_STATES, Action, Actor, InvalidTransition, State
+from .workflow import CLOCK_STATES, TRIAGE_STATES, Action, Actor, InvalidTransition, State
 
 SEARCH_LIMIT = 20
 SUBMITTER_ROLES = (Role.ENTERPRISE, Role.CADRE, Role.LIAISON_OFFICE, Role.ADMIN)
@@ -221,8 +223,19 @@ def _detail_context(request, ticket, posted=None):
             forms.append((entry, posted[1]))
         else:
             forms.append((entry, entry.build(ticket, request.user)))
+    have = capacities(request.user, ticket)
+    acknowledged = any(e.action == Action.ACKNOWLEDGE for e in ticket.events.all())
     return {
         "ticket": ticket,
+        # First-asked responsibility: the unit that received it answers until a department
+        # acknowledges the slip.
+        "first_asked": None if acknowledged else ticket.first_unit,
+        "acknowledged": acknowledged,
+        # Why the office may route an escalated ticket: no special group covers it.
+        "uncovered": ticket.state == State.ESCALATED
+        and Actor.OFFICE in have
+        and not group_covers(ticket),
+        "triage_region": triage_region(ticket) if ticket.state in TRIAGE_STATES else None,
         "actions": [entry.action for entry in entries],
         "action_forms": forms,
         "timeline": _timeline(ticket),

@@ -78,6 +78,8 @@ class Action(models.TextChoices):
     REWORK = "rework", gettext_lazy("Not satisfied again: rework by the special group")
     EXPIRE = "expire", gettext_lazy("Close without a rating")
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")
+    PASS_UP = "pass_up", gettext_lazy("Pass up to the office above")
+    RECLASSIFY = "reclassify", gettext_lazy("Change the category")
     # Timeline entries that are not transitions (from_state == to_state): per-ticket grants.
     SHARE = "share", gettext_lazy("Shared")
     DELEGATE = "delegate", gettext_lazy("Delegated")
@@ -107,6 +109,22 @@ class Transition:
     target: State
     actors: frozenset
     guard: Callable | None = None  # guard(ticket) -> message when refused, or None
+    # Guards that apply to one acting capacity only: ((actor, guard), …). E.g. the office may
+    # route an escalated ticket only when no special group covers it.
+    actor_guards: tuple = ()
+
+    def refusal(self, ticket, actor: str) -> str | None:
+        """Why `actor` may not take this transition on `ticket` now, or None."""
+        if self.guard is not None:
+            refusal = self.guard(ticket)
+            if refusal:
+                return refusal
+        for who, guard in self.actor_guards:
+            if who == actor:
+                refusal = guard(ticket)
+                if refusal:
+                    return refusal
+        return None
 
 
 def _urgent_needs_signoff(ticket):
@@ -145,6 +163,23 @@ def _reopened_before(ticket):
     return None
 
 
+def _no_group_covers(ticket):
+    from .permissions import group_covers
+
+    if group_covers(ticket):
+        return _("A special group covers this ticket: it routes it.")
+    return None
+
+
+def _triage_above(ticket):
+    from .permissions import triage_region
+
+    region = triage_region(ticket)
+    if region is None or region.parent_id is None:
+        return _("The city office triages this ticket: there is no office above it.")
+    return None
+
+
 OF, D, H, E, G, L, S = (
     Actor.OFFICE,
     Actor.DEPARTMENT,
@@ -161,6 +196,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _T(State.SUBMITTED, Action.REPORT, State.REPORTED, frozenset({OF})),
     _T(State.SUBMITTED, Action.DECLINE, State.DECLINED, frozenset({OF})),
     _T(State.SUBMITTED, Action.MERGE, State.MERGED, frozenset({OF})),
+    # A county office passes a ticket up to the office one level above; the state stays.
+    _T(State.SUBMITTED, Action.PASS_UP, State.SUBMITTED, frozenset({OF}), _triage_above),
+    _T(State.RETURNED, Action.PASS_UP, State.RETURNED, frozenset({OF}), _triage_above),
+    # The office corrects the category during triage (the deadline rule then follows it).
+    _T(State.SUBMITTED, Action.RECLASSIFY, State.SUBMITTED, frozenset({OF})),
+    _T(State.RETURNED, Action.RECLASSIFY, State.RETURNED, frozenset({OF})),
     # The department acknowledges within a working day, or returns the slip.
     _T(State.ASSIGNED, Action.ACKNOWLEDGE, State.IN_PROGRESS, frozenset({D})),
     _T(State.ASSIGNED, Action.RETURN, State.RETURNED, frozenset({D})),
@@ -196,9 +237,23 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Escalation: department → special group → standing meeting (the sweep acts as system).
     _T(State.ASSIGNED, Action.ESCALATE, State.ESCALATED, frozenset({OF, S})),
     _T(State.IN_PROGRESS, Action.ESCALATE, State.ESCALATED, frozenset({D, OF, S})),
-    _T(State.ESCALATED, Action.ASSIGN, State.ASSIGNED, frozenset({G})),
+    # No active group covers the ticket's category in its region chain: the office routes it
+    # (to a department or the standing meeting) rather than leave it on no agenda.
+    _T(
+        State.ESCALATED,
+        Action.ASSIGN,
+        State.ASSIGNED,
+        frozenset({G, OF}),
+        actor_guards=((OF, _no_group_covers),),
+    ),
     _T(State.ESCALATED, Action.RESOLVE, State.REPLIED, frozenset({G})),
-    _T(State.ESCALATED, Action.TO_MEETING, State.MEETING, frozenset({G, S})),
+    _T(
+        State.ESCALATED,
+        Action.TO_MEETING,
+        State.MEETING,
+        frozenset({G, S, OF}),
+        actor_guards=((OF, _no_group_covers),),
+    ),
     _T(State.MEETING, Action.ASSIGN, State.ASSIGNED, frozenset({OF})),
     _T(State.MEETING, Action.RESOLVE, State.REPLIED, frozenset({OF})),
     # The enterprise rates; dissatisfied reopens once; silence for 7 days closes.
@@ -229,7 +284,11 @@ _DEADLINE = frozenset({"due_date", "due_soon_notified", "overdue_notified", "sup
 _SLIP = _DEADLINE | {"lead_department", "acknowledge_by", "ack_notified", "paused_since"}
 CHANGEABLE: dict[str, frozenset[str]] = {
     Action.ASSIGN: _SLIP,
-    Action.REPORT: frozenset(),
+    Action.REPORT: frozenset(
+        {"reported_to", "report_due", "report_due_soon_notified", "report_overdue_notified"}
+    ),
+    Action.PASS_UP: frozenset({"triage_region"}),
+    Action.RECLASSIFY: frozenset({"category"}),
     Action.DECLINE: frozenset({"closed_at"}),
     Action.MERGE: frozenset({"merged_into", "closed_at"}),
     Action.ACKNOWLEDGE: frozenset(),
@@ -262,6 +321,15 @@ def check_changes(action: str, changes: dict | None) -> None:
 
 def allowed_actions(state: str, actors: set[str]) -> list[Action]:
     return [t.action for t in TRANSITIONS if t.source == state and t.actors & actors]
+
+
+def permitted(ticket, action: str, actors: set[str]) -> bool:
+    """True when one of `actors` may take `action` on `ticket` now: the table allows it from
+    the ticket's state and the transition's guards accept it."""
+    transition = TABLE.get((ticket.state, action))
+    if transition is None:
+        return False
+    return any(not transition.refusal(ticket, a) for a in transition.actors & set(actors))
 
 
 def apply_transition(
@@ -298,10 +366,9 @@ def apply_transition(
                     "who": "、".join(str(Actor(a).label) for a in sorted(transition.actors)),
                 }
             )
-        if transition.guard is not None:
-            refusal = transition.guard(locked)
-            if refusal:
-                raise InvalidTransition(refusal)
+        refusal = transition.refusal(locked, actor_role)
+        if refusal:
+            raise InvalidTransition(refusal)
         source = locked.state
         now = timezone.now()
         locked.state = transition.target

@@ -339,5 +339,7 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SUPERVISE_AFTER_WORKING_DAYS = env_int("SUPERVISE_AFTER_WORKING_DAYS", 2)
 ESCALATE_AFTER_WORKING_DAYS = env_int("ESCALATE_AFTER_WORKING_DAYS", 3)
 RATING_WINDOW_DAYS = env_int("RATING_WINDOW_DAYS", 7)
+# Working days a city leader has to answer an escalation report (呈报单).
+REPORT_DUE_WORKING_DAYS = env_int("REPORT_DUE_WORKING_DAYS", 5)
 AXES_VERBOSE = False
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -93,10 +93,26 @@ def _extension_asked(staff, companies):
     )
 
 
+def _escalated(staff, companies):
+    """Escalated by the department while no special group covers its category."""
+    return services.ticket_escalate(
+        actor=staff.handler, ticket=_in_progress(staff, companies), note="需要多部门协调"
+    )
+
+
+def _other_category(staff):
+    from issues.models import Category
+
+    return Category.objects.exclude(code="land").order_by("order", "code").first().pk
+
+
 # action: (build the ticket in a state where it is offered, who acts, valid input)
 SCENARIOS = {
     Action.ASSIGN: (_new, "office", lambda s: {"department": s.land.pk, "working_days": "5"}),
-    Action.REPORT: (_new, "office", lambda s: {"note": "涉及三个部门"}),
+    Action.REPORT: (_new, "office", lambda s: {"leader": s.leader.pk, "note": "涉及三个部门"}),
+    Action.PASS_UP: (_new, "east_office", lambda s: {"note": "需市级协调"}),
+    Action.RECLASSIFY: (_new, "office", lambda s: {"category": _other_category(s)}),
+    Action.TO_MEETING: (_escalated, "office", lambda s: {"note": "无专项小组"}),
     Action.DECLINE: (_new, "office", lambda s: {"note": "属于司法程序", "confirm": "on"}),
     Action.MERGE: (_with_duplicate, "office", None),  # the suggested duplicate, chosen
     Action.ACKNOWLEDGE: (_assigned, "handler", lambda s: {}),
@@ -195,7 +211,9 @@ def test_urgency_decides_between_reply_and_submit_for_sign_off(client, staff, co
 # action: the fields that must be reported when the form comes back empty
 REQUIRED = {
     Action.ASSIGN: {"department"},
-    Action.REPORT: {"note"},
+    Action.REPORT: {"leader", "note"},
+    Action.PASS_UP: {"note"},
+    Action.RECLASSIFY: {"category"},
     Action.DECLINE: {"note", "confirm"},
     Action.MERGE: {"into"},
     Action.RETURN: {"note"},

@@ -112,7 +112,9 @@ def world(people, companies, regions):
 def ticket_in(state, people, companies, world):
     ticket = submit_ticket(people.east_enterprise, companies.east)
     if state == State.REPORTED:
-        return ticket_report(actor=people.office, ticket=ticket, reason="跨部门")
+        return ticket_report(
+            actor=people.office, ticket=ticket, leader=people.leader, reason="跨部门"
+        )
     if state == State.SUBMITTED:
         return ticket
     ticket = ticket_assign(actor=people.office, ticket=ticket, department=world.land)
@@ -130,7 +132,8 @@ MATRIX = {
     "west_office": {},
     "leader": {State.REPORTED: {L}},
     "member": {State.ESCALATED: {G}},
-    "leader_of_group": {State.ESCALATED: {G}, State.REPORTED: {L}},
+    # A leader acts on a report addressed to it, not on every report of its area.
+    "leader_of_group": {State.ESCALATED: {G}},
     "west_member": {},
     "lapsed_member": {},
     "special_group": {},
@@ -353,7 +356,9 @@ def test_a_leader_attaches_files_only_to_a_report_before_it(
     with pytest.raises(TicketError):
         attachment_add(actor=people.leader, ticket=ticket, upload=SimpleUploadedFile("a.png", PNG))
     assert not ticket.attachments.exists()
-    ticket = ticket_report(actor=people.office, ticket=ticket, reason="跨部门")
+    ticket = ticket_report(
+        actor=people.office, ticket=ticket, leader=people.leader, reason="跨部门"
+    )
     attachment_add(actor=people.leader, ticket=ticket, upload=SimpleUploadedFile("a.png", PNG))
     assert ticket.attachments.count() == 1
 

@@ -216,7 +216,9 @@ def test_a_leader_delegates_a_report_and_the_official_acts_as_the_leader(
     official = UserFactory(username="secretary", full_name="刘秘书", region=regions.city)
     with pytest.raises(TicketError):  # not yet before the leader
         ticket_delegate(actor=people.leader, ticket=ticket, grantee=official, reason="代阅")
-    ticket = ticket_report(actor=people.office, ticket=ticket, reason="跨部门")
+    ticket = ticket_report(
+        actor=people.office, ticket=ticket, leader=people.leader, reason="跨部门"
+    )
     client.force_login(people.leader)
     page = client.get(reverse("issues:detail", args=[ticket.pk])).content.decode()
     assert 'id="sharing"' in page
@@ -267,7 +269,9 @@ def test_the_board_costs_the_same_with_many_grants(client, people, companies, se
 
 def test_only_the_office_or_the_granter_revokes(people, setup, regions):
     ticket, _a, expert, _west, _land = setup
-    ticket = ticket_report(actor=people.office, ticket=ticket, reason="跨部门")
+    ticket = ticket_report(
+        actor=people.office, ticket=ticket, leader=people.leader, reason="跨部门"
+    )
     official = UserFactory(username="secretary", region=regions.city)
     other_leader = UserFactory(username="leader2", roles=["leader"], region=regions.city)
     grant = ticket_delegate(actor=people.leader, ticket=ticket, grantee=official, reason="代办")

@@ -175,9 +175,13 @@ def test_a_cross_department_matter_is_reported_to_a_leader(client, people, compa
     submit(client, companies.east)
     ticket = Ticket.objects.get()
     client.force_login(people.office)
-    act(client, ticket, "report", note="涉及自然资源、住建、环保三个部门")
+    act(client, ticket, "report", leader=people.leader.pk, note="涉及自然资源、住建、环保三个部门")
+    ticket.refresh_from_db()
+    assert ticket.reported_to == people.leader and ticket.report_due
     report = client.get(reverse("issues:slip", args=[ticket.pk])).content.decode()
     assert "呈报单" in report and "三个部门" in report
+    assert people.leader.get_display_name() in report.split('id="slip-leader"')[1]
+    assert ticket.report_due.isoformat() in report.split('id="slip-report-due"')[1]
     client.force_login(people.leader)
     actions = client.get(reverse("issues:detail", args=[ticket.pk])).context["actions"]
     assert {a.value for a in actions} == {"assign", "escalate"}
