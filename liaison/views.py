@@ -5,12 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assignments.permissions import can_view_coverage
 from assignments.selectors import coverage_summary, my_link_counts
 from enterprises.selectors import enterprise_overview_for_user
+from issues.selectors import ticket_list
+from issues.workflow import State
 from org.roles import Role
 from org.scoping import user_roles
 
@@ -28,6 +32,15 @@ def home(request):
         context["my_links"] = my_link_counts(user=request.user)
     if can_view_coverage(request.user):
         context["coverage"] = coverage_summary(user=request.user)
+    if roles == {Role.ENTERPRISE}:
+        # The enterprise's page leads with reporting a problem and following its own.
+        board = reverse("issues:list")
+        context["problems"] = {
+            "open": ticket_list(user=request.user, state="open").count(),
+            "open_url": f"{board}?{urlencode({'state': 'open'})}",
+            "to_rate": ticket_list(user=request.user, state=State.REPLIED).count(),
+            "to_rate_url": f"{board}?{urlencode({'state': State.REPLIED})}",
+        }
     return render(request, "liaison/home.html", context)
 
 
