@@ -153,3 +153,57 @@ def test_sign_off_by_the_head_and_a_second_dissatisfaction(
     expect(page.locator("#timeline")).not_to_contain_text("确认并评价")
     ticket.refresh_from_db()
     assert ticket.state == State.ESCALATED and ticket.rating == 1
+
+
+def test_a_report_goes_to_the_named_leader_who_has_it_assigned(
+    live_server, page, people, companies, regions
+):
+    """The office reports a cross-department matter to one named city leader; the report has
+    a deadline; only that leader acts on it, and has it assigned to a department."""
+    land = DepartmentFactory(name="市自然资源和规划局", region=regions.city)
+    other_leader = UserFactory(
+        username="leader2", full_name="李副市长", roles=["leader"], region=regions.city
+    )
+    people.leader.full_name = "王副市长"
+    people.leader.save()
+    ticket = submit_ticket(people.east_enterprise, companies.east, title="跨部门用地与环评")
+    base = live_server.url
+
+    log_in(page, base, "office")
+    page.goto(f"{base}/issues/{ticket.pk}/")
+    report = page.locator("#ticket-actions form").filter(
+        has=page.get_by_role("button", name="呈报市级领导")
+    )
+    report.locator("select[name=leader]").select_option(label="王副市长")
+    report.locator("textarea").fill("涉及规划、环评两个部门，需市级领导统筹")
+    report.get_by_role("button", name="呈报市级领导").click()
+    expect(page.locator("#ticket-state")).to_have_text("已呈报市级领导")
+    ticket.refresh_from_db()
+    assert ticket.reported_to == people.leader and ticket.report_due is not None
+    # The printed report (呈报单) names the leader and the date the answer is due.
+    page.goto(f"{base}/issues/{ticket.pk}/slip/")
+    expect(page.locator("#slip-leader")).to_have_text("王副市长")
+    expect(page.locator("#slip-report-due")).to_have_text(ticket.report_due.isoformat())
+    page.goto(f"{base}/issues/{ticket.pk}/")
+    log_out(page)
+
+    # Another leader of the city cannot act on a report that is not before it.
+    log_in(page, base, other_leader.username)
+    page.goto(f"{base}/issues/{ticket.pk}/")
+    expect(page.get_by_role("button", name="交办部门")).to_have_count(0)
+    log_out(page)
+
+    # The named leader is told, opens the report and has it assigned to a department.
+    log_in(page, base, "leader")
+    page.goto(base + "/notifications/")
+    page.get_by_role("link", name=re.compile(ticket.number)).first.click()
+    assign = page.locator("#ticket-actions form").filter(
+        has=page.get_by_role("button", name="交办部门")
+    )
+    assign.locator("select[name=department]").select_option(label=land.label)
+    assign.locator("textarea").fill("请市自然资源和规划局牵头办理")
+    assign.get_by_role("button", name="交办部门").click()
+    expect(page.locator("#ticket-state")).to_have_text("已交办，待签收")
+    ticket.refresh_from_db()
+    assert ticket.state == State.ASSIGNED and ticket.lead_department == land
+    assert ticket.events.filter(action="assign", actor=people.leader).exists()
