@@ -219,6 +219,17 @@ class ScopedAdminMixin(ScopedFormMixin):
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
 
+    # Deletion ----------------------------------------------------------------------------
+    def get_deleted_objects(self, objs, request):
+        """Django lists every object a deletion takes along (or that protects the object) by
+        its name, whoever may see it. Below the city level: an object outside the scope of its
+        model's admin is named by its kind alone and makes the deletion refused (nobody
+        deletes another area's data through its own); an object of a model without an admin
+        (a ticket's events, a link row…) is named by its kind alone."""
+        if is_city_level(request.user):
+            return super().get_deleted_objects(objs, request)
+        return scoped_deleted_objects(self.admin_site, objs, request)
+
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
@@ -226,6 +237,69 @@ class ScopedAdminMixin(ScopedFormMixin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._history_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def scoped_deleted_objects(site, objs, request):
+    """Django's admin.utils.get_deleted_objects, through the scope (see
+    ScopedAdminMixin.get_deleted_objects): one query per related model, not per object."""
+    from collections import defaultdict
+
+    from django.contrib.admin.utils import NestedObjects, quote
+    from django.db import router
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+    from django.utils.text import capfirst
+    from django.utils.translation import gettext
+
+    try:
+        first = objs[0]
+    except IndexError:
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+    collector.collect(objs)
+
+    found = defaultdict(set)
+    for model, instances in collector.model_objs.items():
+        found[model].update(obj.pk for obj in instances)
+    for obj in collector.protected:
+        found[type(obj)].add(obj.pk)
+    visible: dict = {}
+    for model, pks in found.items():
+        model_admin = site._registry.get(model)
+        if isinstance(model_admin, ScopedAdminMixin):
+            visible[model] = set(
+                model_admin.get_queryset(request).filter(pk__in=pks).values_list("pk", flat=True)
+            )
+    perms_needed: set = set()
+
+    def format_callback(obj):
+        model, opts = type(obj), obj._meta
+        kind = capfirst(opts.verbose_name)
+        if model not in visible:  # no admin (or an unscoped one): its kind, never its name
+            if model in site._registry:
+                perms_needed.add(opts.verbose_name)
+            return kind
+        if obj.pk not in visible[model]:
+            perms_needed.add(opts.verbose_name)
+            return gettext("%(kind)s (outside your area)") % {"kind": kind}
+        model_admin = site._registry[model]
+        if not model_admin.has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            admin_url = reverse(
+                f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=(quote(obj.pk),)
+            )
+        except NoReverseMatch:
+            return f"{kind}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', kind, admin_url, obj)
+
+    to_delete = collector.nested(format_callback)
+    protected = [format_callback(obj) for obj in collector.protected]
+    model_count = {
+        model._meta.verbose_name_plural: len(instances)
+        for model, instances in collector.model_objs.items()
+    }
+    return to_delete, model_count, perms_needed, protected
 
 
 class ScopedInlineMixin(ScopedFormMixin):
@@ -304,6 +378,7 @@ __all__ = [
     "region_subtree_scope",
     "regions_scope",
     "related_choices",
+    "scoped_deleted_objects",
     "unscoped_admins",
     "user_scope_q",
     "users_in_scope",
