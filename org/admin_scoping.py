@@ -135,6 +135,28 @@ def related_choices(site, request, model, *, db=None):
     return qs.order_by(*ordering) if ordering else qs
 
 
+def keep_values_not_offered(form) -> None:
+    """Every many-to-many field offers only what the user may pick (its scope, the roles and
+    permissions it holds): the values the object already had outside those choices are kept.
+    The user neither sees nor removes them; the browser, which posts back only what it was
+    offered, would otherwise drop them without anyone seeing it (a city official sitting in a
+    county's special group, a role the county administrator does not hold)."""
+    from django.db.models import ManyToManyField
+
+    if form.instance.pk is None:
+        return
+    opts = form._meta.model._meta
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if name not in form.cleaned_data or queryset is None:
+            continue
+        model_field = next((f for f in opts.get_fields() if f.name == name), None)
+        if not isinstance(model_field, ManyToManyField):  # a form field of its own
+            continue
+        kept = getattr(form.instance, name).exclude(pk__in=queryset.values("pk"))
+        form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
+
+
 class ScopedAdminMixin(ScopedFormMixin):
     """Mix into every ModelAdmin (before the ModelAdmin class). See the module's docstring."""
 
@@ -204,6 +226,7 @@ class ScopedAdminMixin(ScopedFormMixin):
         return ScopeRequiredForm
 
     def save_related(self, request, form, formsets, change):
+        keep_values_not_offered(form)
         super().save_related(request, form, formsets, change)
         # The last line of defence: whatever the form allowed, the saved object must still be
         # one the user may see. The change view's transaction rolls the whole save back.
@@ -375,6 +398,7 @@ __all__ = [
     "held_permissions",
     "is_above",
     "is_city_level",
+    "keep_values_not_offered",
     "region_subtree_scope",
     "regions_scope",
     "related_choices",
