@@ -135,6 +135,46 @@ def related_choices(site, request, model, *, db=None):
     return qs.order_by(*ordering) if ordering else qs
 
 
+def keeping_current_values(form_class):
+    """The form class, offering in each foreign key also the object's current value when it
+    lies outside the scope (a city leader leading a county's special group, a project of the
+    county owned by an enterprise of another): it is part of the object the user sees, and
+    without it the form could not be saved unchanged (the value is no valid choice) or the
+    browser would post it back empty. It is a choice for this object alone."""
+    from django.db.models import ForeignKey
+    from django.forms import ModelMultipleChoiceField
+
+    class CurrentValuesForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            instance = getattr(self, "instance", None)
+            if instance is None or instance.pk is None:
+                return
+            fields = {f.name: f for f in instance._meta.get_fields()}
+            for name, field in self.fields.items():
+                queryset = getattr(field, "queryset", None)
+                model_field = fields.get(name)
+                if (
+                    queryset is None
+                    or isinstance(field, ModelMultipleChoiceField)
+                    or not isinstance(model_field, ForeignKey)
+                ):
+                    continue
+                current = getattr(instance, model_field.attname)
+                target = model_field.target_field.attname
+                if current is None or queryset.filter(**{target: current}).exists():
+                    continue
+                widened = queryset.model._default_manager.filter(
+                    Q(pk__in=queryset.values("pk")) | Q(**{target: current})
+                )
+                if queryset.query.order_by:
+                    widened = widened.order_by(*queryset.query.order_by)
+                field.queryset = widened
+
+    CurrentValuesForm.__name__ = form_class.__name__
+    return CurrentValuesForm
+
+
 def keep_values_not_offered(form) -> None:
     """Every many-to-many field offers only what the user may pick (its scope, the roles and
     permissions it holds): the values the object already had outside those choices are kept.
@@ -207,7 +247,7 @@ class ScopedAdminMixin(ScopedFormMixin):
 
     # Forms -------------------------------------------------------------------------------
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+        form = keeping_current_values(super().get_form(request, obj, **kwargs))
         required = [
             name
             for name in self.scope_required_fields
@@ -328,6 +368,11 @@ def scoped_deleted_objects(site, objs, request):
 class ScopedInlineMixin(ScopedFormMixin):
     """Mix into every inline: its relation choices go through the scope like the parent's."""
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = keeping_current_values(formset.form)
+        return formset
+
 
 class CityLevelInlineMixin(ScopedInlineMixin):
     """An inline of reference data: only the city level writes it."""
@@ -399,6 +444,7 @@ __all__ = [
     "is_above",
     "is_city_level",
     "keep_values_not_offered",
+    "keeping_current_values",
     "region_subtree_scope",
     "regions_scope",
     "related_choices",
