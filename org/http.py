@@ -16,8 +16,9 @@ PRIVATE_NO_STORE = "private, no-store"
 
 
 def is_safe_target(request, target: str | None) -> bool:
-    # A path of this portal: a bare word would be taken by redirect() for a view's name.
-    if not target or not target.startswith("/"):
+    # A path, or a full address, of this portal: a bare word would be taken by redirect() for
+    # a view's name.
+    if not target or not target.startswith(("/", "http://", "https://")):
         return False
     return url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
