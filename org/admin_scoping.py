@@ -24,7 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group, Permission
 from django.core.checks import Error
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -273,15 +273,6 @@ class ScopedAdminMixin(ScopedFormMixin):
         if not sees_everything(request.user) and not self.in_scope(request, form.instance):
             raise PermissionDenied
 
-    # simple_history's pages read the history table directly (and fall back to it for an object
-    # the queryset does not hold): the object must be in scope first. The history of a deleted
-    # object is the city level's.
-    def _history_in_scope(self, request, object_id) -> None:
-        if is_city_level(request.user):
-            return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-
     # Deletion ----------------------------------------------------------------------------
     def get_deleted_objects(self, objs, request):
         """Django lists every object a deletion takes along (or that protects the object) by
@@ -293,12 +284,28 @@ class ScopedAdminMixin(ScopedFormMixin):
             return super().get_deleted_objects(objs, request)
         return scoped_deleted_objects(self.admin_site, objs, request)
 
+    # simple_history's pages read the history table directly (and fall back to it for an object
+    # the queryset does not hold): the object must be in scope first. The history of a deleted
+    # object is the city level's. An id that is no id of the model ("abc", "1.5") is a missing
+    # object, for everyone (the history pages looked it up unchecked: 500).
+    def _history_in_scope(self, request, object_id) -> None:
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as exc:
+            raise Http404 from exc
+        if is_city_level(request.user):
+            return
+        if not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404
+
     def history_view(self, request, object_id, extra_context=None):
         self._history_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._history_in_scope(request, object_id)
+        if not str(version_id).isascii() or not str(version_id).isdigit():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
