@@ -68,9 +68,13 @@ def can_see_history(user) -> bool:
 
 def liaison_accounts_q(user) -> Q:
     """The accounts (a filter on User) of the active liaison persons of the enterprises `user`
-    may see: an enterprise's account has no region, its enterprise places it."""
+    may see: an enterprise's account has no region, its enterprise places it. An account with
+    a region is placed by its region alone (an official of another county named liaison person
+    of an enterprise here is not this county's to manage)."""
     q = enterprise_scope_q(user)
-    persons = LiaisonPerson.objects.filter(is_active=True, user__isnull=False)
+    persons = LiaisonPerson.objects.filter(
+        is_active=True, user__isnull=False, user__region__isnull=True
+    )
     if q is not None:
         persons = persons.filter(enterprise__in=Enterprise.objects.filter(q).values("pk"))
     return Q(pk__in=persons.values("user_id"))

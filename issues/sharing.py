@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from org.scoping import region_q
+from org.roles import Role
+from org.scoping import region_q, sees_everything, user_roles
 
 from .models import Ticket, TicketEvent, TicketGrant
 from .permissions import (
     ACT_AS_OFFICE,
     ACT_FOR_LEADER,
+    OFFICE_ROLES,
     VIEW_SHARED,
     own_capacities,
     tickets_for_user,
@@ -31,10 +33,18 @@ SHARE_CODENAMES = {READ: VIEW_SHARED, ACT: ACT_AS_OFFICE}
 USER_SEARCH_LIMIT = 20
 
 
+# Who may grant at all: the office shares, a leader delegates. Nobody else searches the area's
+# accounts (the search names every account of the area, with its full name).
+GRANTING_ROLES = frozenset({*OFFICE_ROLES, Role.LEADER})
+
+
 def grantable_users(user) -> QuerySet:
     """Whom `user` may grant a ticket to: active accounts of its region subtree, never itself.
-    Users of other areas are not offered, nor found by a search."""
+    Users of other areas are not offered, nor found by a search; a user who may grant nothing
+    (a cadre, a department, an enterprise…) finds nobody."""
     users = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    if not (sees_everything(user) or user_roles(user) & GRANTING_ROLES):
+        return users.none()
     return users.filter(region_q(user)).order_by("username")
 
 

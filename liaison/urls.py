@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from assignments.api.views import AssignmentViewSet
 from enterprises.api.views import EnterpriseViewSet
-from org.admin_scoping import scoped_view_on_site
+from org.admin_scoping import scoped_autocomplete_view, scoped_view_on_site
 
 from . import views
 
@@ -35,6 +35,8 @@ urlpatterns = [
         "admin/r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(scoped_view_on_site),
     ),
+    # The admin's autocomplete, answering forward relations only (before admin.site.urls).
+    path("admin/autocomplete/", scoped_autocomplete_view()),
     path("admin/", admin.site.urls),
 ]
 

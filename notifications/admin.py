@@ -23,13 +23,16 @@ class WebhookAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """A log of what was sent: read, never written, in the admin."""
+    """A log of what was sent: read, never written, in the admin. Who was told what and when;
+    never the text and link, which may carry a one-click link meant for the recipient alone
+    (the rating link rates as the enterprise, without signing in)."""
 
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "kind", "title", "body", "url", "created_at", "read_at"]
+    fields = ["recipient", "kind", "title", "created_at", "read_at"]
+    readonly_fields = fields
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(pk__in=notifications_managed_by(request.user).values("pk"))

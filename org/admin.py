@@ -31,15 +31,6 @@ from .admin_scoping import (
 from .models import Cadre, CalendarDay, Department, Rank, Region, User
 
 
-def keep_ungrantable(form, name: str, grantable) -> None:
-    """A many-to-many field whose choices are what the actor may grant: keep the values the
-    object already had outside those choices (the actor may neither add nor remove them)."""
-    if name not in form.cleaned_data or form.instance.pk is None:
-        return
-    kept = getattr(form.instance, name).exclude(pk__in=grantable.values("pk"))
-    form.cleaned_data[name] = list(form.cleaned_data[name]) + list(kept)
-
-
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_queryset = regions_scope
@@ -138,11 +129,6 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             kwargs["queryset"] = held_permissions(request.user).select_related("content_type")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_related(self, request, form, formsets, change):
-        keep_ungrantable(form, "groups", held_groups(request.user))
-        keep_ungrantable(form, "user_permissions", held_permissions(request.user))
-        super().save_related(request, form, formsets, change)
-
 
 @admin.register(Cadre)
 class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -189,10 +175,6 @@ class GroupAdmin(ScopedAdminMixin, DjangoGroupAdmin):
         if db_field.name == "permissions":
             kwargs["queryset"] = held_permissions(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_related(self, request, form, formsets, change):
-        keep_ungrantable(form, "permissions", held_permissions(request.user))
-        super().save_related(request, form, formsets, change)
 
 
 if admin.site.is_registered(Group):

@@ -24,7 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group, Permission
 from django.core.checks import Error
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -135,6 +135,68 @@ def related_choices(site, request, model, *, db=None):
     return qs.order_by(*ordering) if ordering else qs
 
 
+def keeping_current_values(form_class):
+    """The form class, offering in each foreign key also the object's current value when it
+    lies outside the scope (a city leader leading a county's special group, a project of the
+    county owned by an enterprise of another): it is part of the object the user sees, and
+    without it the form could not be saved unchanged (the value is no valid choice) or the
+    browser would post it back empty. It is a choice for this object alone."""
+    from django.db.models import ForeignKey
+    from django.forms import ModelMultipleChoiceField
+
+    class CurrentValuesForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            instance = getattr(self, "instance", None)
+            if instance is None or instance.pk is None:
+                return
+            fields = {f.name: f for f in instance._meta.get_fields()}
+            for name, field in self.fields.items():
+                queryset = getattr(field, "queryset", None)
+                model_field = fields.get(name)
+                if (
+                    queryset is None
+                    or isinstance(field, ModelMultipleChoiceField)
+                    or not isinstance(model_field, ForeignKey)
+                ):
+                    continue
+                current = getattr(instance, model_field.attname)
+                target = model_field.target_field.attname
+                if current is None or queryset.filter(**{target: current}).exists():
+                    continue
+                widened = queryset.model._default_manager.filter(
+                    Q(pk__in=queryset.values("pk")) | Q(**{target: current})
+                )
+                if queryset.query.order_by:
+                    widened = widened.order_by(*queryset.query.order_by)
+                field.queryset = widened
+
+    CurrentValuesForm.__name__ = form_class.__name__
+    return CurrentValuesForm
+
+
+def keep_values_not_offered(form) -> None:
+    """Every many-to-many field offers only what the user may pick (its scope, the roles and
+    permissions it holds): the values the object already had outside those choices are kept.
+    The user neither sees nor removes them; the browser, which posts back only what it was
+    offered, would otherwise drop them without anyone seeing it (a city official sitting in a
+    county's special group, a role the county administrator does not hold)."""
+    from django.db.models import ManyToManyField
+
+    if form.instance.pk is None:
+        return
+    opts = form._meta.model._meta
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if name not in form.cleaned_data or queryset is None:
+            continue
+        model_field = next((f for f in opts.get_fields() if f.name == name), None)
+        if not isinstance(model_field, ManyToManyField):  # a form field of its own
+            continue
+        kept = getattr(form.instance, name).exclude(pk__in=queryset.values("pk"))
+        form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
+
+
 class ScopedAdminMixin(ScopedFormMixin):
     """Mix into every ModelAdmin (before the ModelAdmin class). See the module's docstring."""
 
@@ -185,7 +247,7 @@ class ScopedAdminMixin(ScopedFormMixin):
 
     # Forms -------------------------------------------------------------------------------
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+        form = keeping_current_values(super().get_form(request, obj, **kwargs))
         required = [
             name
             for name in self.scope_required_fields
@@ -204,19 +266,36 @@ class ScopedAdminMixin(ScopedFormMixin):
         return ScopeRequiredForm
 
     def save_related(self, request, form, formsets, change):
+        keep_values_not_offered(form)
         super().save_related(request, form, formsets, change)
         # The last line of defence: whatever the form allowed, the saved object must still be
         # one the user may see. The change view's transaction rolls the whole save back.
         if not sees_everything(request.user) and not self.in_scope(request, form.instance):
             raise PermissionDenied
 
+    # Deletion ----------------------------------------------------------------------------
+    def get_deleted_objects(self, objs, request):
+        """Django lists every object a deletion takes along (or that protects the object) by
+        its name, whoever may see it. Below the city level: an object outside the scope of its
+        model's admin is named by its kind alone and makes the deletion refused (nobody
+        deletes another area's data through its own); an object of a model without an admin
+        (a ticket's events, a link row…) is named by its kind alone."""
+        if is_city_level(request.user):
+            return super().get_deleted_objects(objs, request)
+        return scoped_deleted_objects(self.admin_site, objs, request)
+
     # simple_history's pages read the history table directly (and fall back to it for an object
     # the queryset does not hold): the object must be in scope first. The history of a deleted
-    # object is the city level's.
+    # object is the city level's. An id that is no id of the model ("abc", "1.5") is a missing
+    # object, for everyone (the history pages looked it up unchecked: 500).
     def _history_in_scope(self, request, object_id) -> None:
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as exc:
+            raise Http404 from exc
         if is_city_level(request.user):
             return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        if not self.get_queryset(request).filter(pk=pk).exists():
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -225,11 +304,81 @@ class ScopedAdminMixin(ScopedFormMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._history_in_scope(request, object_id)
+        if not str(version_id).isascii() or not str(version_id).isdigit():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def scoped_deleted_objects(site, objs, request):
+    """Django's admin.utils.get_deleted_objects, through the scope (see
+    ScopedAdminMixin.get_deleted_objects): one query per related model, not per object."""
+    from collections import defaultdict
+
+    from django.contrib.admin.utils import NestedObjects, quote
+    from django.db import router
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+    from django.utils.text import capfirst
+    from django.utils.translation import gettext
+
+    try:
+        first = objs[0]
+    except IndexError:
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+    collector.collect(objs)
+
+    found = defaultdict(set)
+    for model, instances in collector.model_objs.items():
+        found[model].update(obj.pk for obj in instances)
+    for obj in collector.protected:
+        found[type(obj)].add(obj.pk)
+    visible: dict = {}
+    for model, pks in found.items():
+        model_admin = site._registry.get(model)
+        if isinstance(model_admin, ScopedAdminMixin):
+            visible[model] = set(
+                model_admin.get_queryset(request).filter(pk__in=pks).values_list("pk", flat=True)
+            )
+    perms_needed: set = set()
+
+    def format_callback(obj):
+        model, opts = type(obj), obj._meta
+        kind = capfirst(opts.verbose_name)
+        if model not in visible:  # no admin (or an unscoped one): its kind, never its name
+            if model in site._registry:
+                perms_needed.add(opts.verbose_name)
+            return kind
+        if obj.pk not in visible[model]:
+            perms_needed.add(opts.verbose_name)
+            return gettext("%(kind)s (outside your area)") % {"kind": kind}
+        model_admin = site._registry[model]
+        if not model_admin.has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            admin_url = reverse(
+                f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=(quote(obj.pk),)
+            )
+        except NoReverseMatch:
+            return f"{kind}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', kind, admin_url, obj)
+
+    to_delete = collector.nested(format_callback)
+    protected = [format_callback(obj) for obj in collector.protected]
+    model_count = {
+        model._meta.verbose_name_plural: len(instances)
+        for model, instances in collector.model_objs.items()
+    }
+    return to_delete, model_count, perms_needed, protected
 
 
 class ScopedInlineMixin(ScopedFormMixin):
     """Mix into every inline: its relation choices go through the scope like the parent's."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = keeping_current_values(formset.form)
+        return formset
 
 
 class CityLevelInlineMixin(ScopedInlineMixin):
@@ -301,9 +450,13 @@ __all__ = [
     "held_permissions",
     "is_above",
     "is_city_level",
+    "keep_values_not_offered",
+    "keeping_current_values",
     "region_subtree_scope",
     "regions_scope",
     "related_choices",
+    "scoped_autocomplete_view",
+    "scoped_deleted_objects",
     "unscoped_admins",
     "user_scope_q",
     "users_in_scope",
@@ -332,3 +485,34 @@ def scoped_view_on_site(request, content_type_id: int, object_id: str):
     if not found:
         raise Http404
     return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+def scoped_autocomplete_view():
+    """The admin's autocomplete endpoint (/admin/autocomplete/), answering only for a forward
+    relation field (a foreign key or many-to-many field of the source model). Django's own view
+    takes any field name, reverse relations included, and crashed on those (500). The answer
+    then comes, as in Django's, through the related model's admin (its scope)."""
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import Field
+
+    class ScopedAutocompleteJsonView(AutocompleteJsonView):
+        def process_request(self, request):
+            try:
+                model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+                field = model._meta.get_field(request.GET["field_name"])
+            except (KeyError, LookupError, ValueError, FieldDoesNotExist) as exc:
+                raise PermissionDenied from exc
+            if not isinstance(field, Field) or not field.is_relation:
+                raise PermissionDenied
+            return super().process_request(request)
+
+        def get_queryset(self):
+            # Paged: an admin without an ordering (axes' logs) would page inconsistently.
+            queryset = super().get_queryset()
+            return queryset if queryset.ordered else queryset.order_by("pk")
+
+    site = django_admin.site
+    return site.admin_view(ScopedAutocompleteJsonView.as_view(admin_site=site))

@@ -73,24 +73,21 @@ class UserLanguageMiddleware:
 
 
 class PrivateNoStoreMiddleware:
-    """Every response to a signed-in user says `Cache-Control: private, no-store`: pages and
+    """Every response the portal renders says `Cache-Control: private, no-store`: pages and
     downloads carry names, phones and problems that no shared cache, and no browser's disk
-    cache on a shared office computer, may keep. A view that already sent `no-store` (perhaps
-    with more, e.g. `no-cache, must-revalidate`) keeps its own header; anything weaker
-    (`public`, `max-age=…`) is replaced. Static files are answered by WhiteNoise before this
-    runs and keep their long-lived caching.
+    cache on a shared office computer, may keep; that holds without a session too (the rating
+    link shows a ticket's title and outcome to whoever holds the link; the login page carries
+    a CSRF token). A view that already sent `no-store` (perhaps with more, e.g. `no-cache,
+    must-revalidate`) keeps its own header; anything weaker (`public`, `max-age=…`) is
+    replaced. Static files are answered by WhiteNoise before this runs and keep their
+    long-lived caching.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        # Read after the view: DRF sets request.user for the users it authenticates.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            apply_private_no_store(response)
-        return response
+        return apply_private_no_store(self.get_response(request))
 
 
 def apply_private_no_store(response):

@@ -174,8 +174,10 @@ def _read_sheet(sheet, columns: Sequence[Column]) -> tuple[list[dict], list[RowP
 
 # OWASP "CSV injection": a cell whose text begins with one of these is taken for a formula by
 # Excel, LibreOffice or WPS when it is written as one, or when a user edits it and presses Enter.
-# A carriage return is read back from the XML as a line feed: both are covered.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A carriage return is read back from the XML as a line feed: both are covered. Spreadsheet
+# programs of Chinese and Japanese locales take the full-width forms (typed with the IME) for
+# the same operators when a cell is edited.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 # Set on every response the writer builds; a test fails on any xlsx download without it, so a
 # future export that bypasses the writer is caught.
 WRITER_MARK = "portal_workbook"

@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Liaison portal API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes what the API holds: for signed-in users, like the API itself.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 GUARDIAN_RAISE_403 = False

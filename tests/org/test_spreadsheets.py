@@ -33,6 +33,9 @@ PAYLOADS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    # Full-width operators, as a Chinese IME types them.
+    '＝HYPERLINK("http://evil.example/","点我")',
+    "＋cmd|' /C calc'!A0",
 ]
 # Cells the portal writes as formulas on purpose (org.spreadsheets.Formula), per export URL
 # name: none today.
@@ -167,7 +170,7 @@ def test_every_export_writes_data_as_readable_text_never_a_formula(client, peopl
                             cell.value,
                         )
                     elif isinstance(cell.value, str) and cell.value.startswith(
-                        ("=", "+", "-", "@", "\t", "\r", "\n")
+                        ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
                     ):
                         # Readable: exactly the text stored (XML reads a carriage return back
                         # as a line feed), kept as text if edited in Excel.
@@ -179,7 +182,7 @@ def test_every_export_writes_data_as_readable_text_never_a_formula(client, peopl
 
 
 def test_the_writer_keeps_formula_like_text_as_text_and_its_own_formulas():
-    rows = [[payload, 7, None] for payload in PAYLOADS] + [["总计", Formula("=SUM(B2:B7)"), 1.5]]
+    rows = [[payload, 7, None] for payload in PAYLOADS] + [["总计", Formula("=SUM(B2:B9)"), 1.5]]
     response = workbook_response(
         filename="x.xlsx",
         columns=[Column("a", "=label"), Column("b", "B"), Column("c", "C")],
@@ -188,10 +191,13 @@ def test_the_writer_keeps_formula_like_text_as_text_and_its_own_formulas():
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     # XML reads a carriage return back as a line feed, as Excel does.
-    assert [c.value for c in sheet["A"]][1:7] == [p.replace("\r", "\n") for p in PAYLOADS]
+    assert [c.value for c in sheet["A"]][1 : len(PAYLOADS) + 1] == [
+        p.replace("\r", "\n") for p in PAYLOADS
+    ]
+    assert all(c.quotePrefix for c in sheet["A"][: len(PAYLOADS) + 1])
     assert {c.data_type for c in sheet["A"]} == {"s"}
     assert sheet["A1"].value == "=label" and sheet["A1"].quotePrefix and sheet["A1"].font.b
-    assert (sheet["B8"].data_type, sheet["B8"].value) == ("f", "=SUM(B2:B7)")
+    assert (sheet["B10"].data_type, sheet["B10"].value) == ("f", "=SUM(B2:B9)")
     assert sheet.title == "表12"
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
