@@ -59,7 +59,12 @@ def _as(user, ticket: Ticket, *wanted: str, action: str | None = None) -> str:
     if action is not None:
         transition = TABLE.get((ticket.state, action))
         for actor in wanted:
-            if actor in have and transition and not transition.refusal(ticket, actor):
+            if (
+                actor in have
+                and transition is not None
+                and actor in transition.actors
+                and not transition.refusal(ticket, actor)
+            ):
                 return actor
     for actor in wanted:
         if actor in have:
@@ -275,7 +280,7 @@ def ticket_report(*, actor, ticket: Ticket, leader, reason: str) -> Ticket:
     leader (one of reportable_leaders(actor)), to be answered within REPORT_DUE_WORKING_DAYS;
     the sweep reminds the leader as the date nears and passes."""
     reason = required(reason, _("Say why the matter goes to a city leader."))
-    role = _as(actor, ticket, Actor.OFFICE)
+    role = _as(actor, ticket, Actor.OFFICE, action=Action.REPORT)
     if leader is None or not reportable_leaders(actor).filter(pk=leader.pk).exists():
         raise TicketError(_("Choose the city leader from the leaders offered to you."))
     due = report_deadline()
@@ -317,7 +322,7 @@ def ticket_pass_up(*, actor, ticket: Ticket, reason: str) -> Ticket:
     (contact person → unit → liaison office → city): that office now triages it, and is told."""
     reason = required(reason, _("Say why the ticket goes to the office above."))
     ticket = Ticket.objects.select_related("triage_region", "enterprise__region").get(pk=ticket.pk)
-    role = _as(actor, ticket, Actor.OFFICE)
+    role = _as(actor, ticket, Actor.OFFICE, action=Action.PASS_UP)
     if not can_pass_up(actor, ticket):
         raise InvalidTransition(_("Only the county office that triages a ticket passes it up."))
     above = triage_region(ticket).parent
@@ -336,7 +341,7 @@ def ticket_reclassify(*, actor, ticket: Ticket, category: Category, note: str = 
     """The office corrects the category during triage; the timeline says from what to what,
     and the deadline rule of the new category applies when it is assigned."""
     ticket = Ticket.objects.select_related("category").get(pk=ticket.pk)
-    role = _as(actor, ticket, Actor.OFFICE)
+    role = _as(actor, ticket, Actor.OFFICE, action=Action.RECLASSIFY)
     if category is None or category.pk == ticket.category_id:
         raise TicketError(_("Choose a category other than the current one."))
     line = _("Category: %(old)s → %(new)s") % {
@@ -360,7 +365,7 @@ def ticket_to_meeting(*, actor, ticket: Ticket, note: str = "") -> Ticket:
         ticket,
         action=Action.TO_MEETING,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.OFFICE),
+        actor_role=_as(actor, ticket, Actor.OFFICE, action=Action.TO_MEETING),
         note=note,
     )
 
@@ -370,7 +375,7 @@ def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "") -> Ticket:
         ticket,
         action=Action.ACKNOWLEDGE,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.ACKNOWLEDGE),
         note=note,
     )
 
@@ -381,7 +386,7 @@ def ticket_return(*, actor, ticket: Ticket, reason: str) -> Ticket:
         ticket,
         action=Action.RETURN,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.RETURN),
         note=reason,
     )
 
@@ -392,7 +397,7 @@ def ticket_decline(*, actor, ticket: Ticket, reason: str) -> Ticket:
         ticket,
         action=Action.DECLINE,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.OFFICE),
+        actor_role=_as(actor, ticket, Actor.OFFICE, action=Action.DECLINE),
         note=reason,
         changes={"closed_at": timezone.now()},
     )
@@ -407,7 +412,7 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Tick
         ticket,
         action=Action.MERGE,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.OFFICE),
+        actor_role=_as(actor, ticket, Actor.OFFICE, action=Action.MERGE),
         note=note,
         changes={"merged_into": into, "closed_at": timezone.now()},
     )
@@ -420,7 +425,7 @@ def ticket_request_info(*, actor, ticket: Ticket, question: str) -> Ticket:
         ticket,
         action=Action.REQUEST_INFO,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.REQUEST_INFO),
         note=question,
         changes={"paused_since": _today()},
     )
@@ -438,7 +443,7 @@ def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
         ticket,
         action=Action.PROVIDE_INFO,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.ENTERPRISE),
+        actor_role=_as(actor, ticket, Actor.ENTERPRISE, action=Action.PROVIDE_INFO),
         note=answer,
         changes=changes,
     )
@@ -452,7 +457,7 @@ def ticket_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
         ticket,
         action=Action.REPLY,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.REPLY),
         note=outcome,
         changes={"outcome": outcome, "replied_at": timezone.now()},
     )
@@ -465,7 +470,7 @@ def ticket_submit_reply(*, actor, ticket: Ticket, outcome: str) -> Ticket:
         ticket,
         action=Action.SUBMIT_REPLY,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.SUBMIT_REPLY),
         note=outcome,
         changes={"outcome": outcome},
     )
@@ -476,7 +481,7 @@ def ticket_sign_off(*, actor, ticket: Ticket, note: str = "") -> Ticket:
         ticket,
         action=Action.SIGN_OFF,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.HEAD),
+        actor_role=_as(actor, ticket, Actor.HEAD, action=Action.SIGN_OFF),
         note=note,
         changes={"replied_at": timezone.now()},
     )
@@ -488,7 +493,7 @@ def ticket_send_back(*, actor, ticket: Ticket, reason: str) -> Ticket:
         ticket,
         action=Action.SEND_BACK,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.HEAD, Actor.OFFICE),
+        actor_role=_as(actor, ticket, Actor.HEAD, Actor.OFFICE, action=Action.SEND_BACK),
         note=reason,
         changes={"replied_at": None},
     )
@@ -548,7 +553,7 @@ def ticket_withdraw(*, actor, ticket: Ticket, reason: str) -> Ticket:
         ticket,
         action=Action.WITHDRAW,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.ENTERPRISE),
+        actor_role=_as(actor, ticket, Actor.ENTERPRISE, action=Action.WITHDRAW),
         note=reason,
         changes={"closed_at": timezone.now()},
     )
@@ -565,7 +570,7 @@ def ticket_request_extension(
         ticket,
         action=Action.REQUEST_EXTENSION,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT),
+        actor_role=_as(actor, ticket, Actor.DEPARTMENT, action=Action.REQUEST_EXTENSION),
         note=reason,
         changes={"extension_days": working_days},
     )
@@ -581,7 +586,7 @@ def ticket_decide_extension(*, actor, ticket: Ticket, approve: bool, note: str =
         ticket,
         action=Action.DECIDE_EXTENSION,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.OFFICE),
+        actor_role=_as(actor, ticket, Actor.OFFICE, action=Action.DECIDE_EXTENSION),
         note=f"{verdict} {note}".strip(),
         changes=changes,
     )
@@ -592,7 +597,9 @@ def ticket_escalate(*, actor, ticket: Ticket, note: str = "") -> Ticket:
         ticket,
         action=Action.ESCALATE,
         actor_user=actor,
-        actor_role=_as(actor, ticket, Actor.DEPARTMENT, Actor.OFFICE, Actor.LEADER),
+        actor_role=_as(
+            actor, ticket, Actor.DEPARTMENT, Actor.OFFICE, Actor.LEADER, action=Action.ESCALATE
+        ),
         note=note,
     )
 

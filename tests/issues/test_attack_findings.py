@@ -1,5 +1,5 @@
-"""Findings of the insider attack (branch h-attack) in files another helper was changing at the
-time (issues/services.py): the tests fail until the integrator fixes them after merging.
+"""A user who holds two capacities on a ticket (an office member who sits in a special group, a
+department handler who is also in the office) can take every action the page offers it.
 
 1. A user holding two capacities on a ticket is refused an action the page offers it.
    services._as(user, ticket, *wanted) returns the first of `wanted` the user holds, without
@@ -9,9 +9,9 @@ time (issues/services.py): the tests fail until the integrator fixes them after 
    _as picks OFFICE (listed first), the table wants GROUP, refused ("is for the special
    group"). Likewise "escalate" on an assigned ticket for a lead-department handler who is
    also in the office (_as picks DEPARTMENT; the table wants OFFICE or SYSTEM).
-   Fix at the root: _as picks, among `wanted` ∩ capacities, one that
-   TABLE[(ticket.state, action)].actors accepts (pass the action in), so every service agrees
-   with actions.offered. The test walks every action the page offers such a user.
+   Fixed at the root: _as picks, among `wanted` ∩ capacities, one that
+   TABLE[(ticket.state, action)].actors accepts (every service passes its action), so every
+   service agrees with actions.offered. The test walks every action the page offers such a user.
 """
 
 import pytest
@@ -25,12 +25,7 @@ from tests.factories import UserFactory
 from .test_permissions import ticket_in
 from .test_permissions import world as world  # noqa: PLC0414 - the fixture
 
-# Expected to fail until the integrator fixes services._as; strict, so the fix makes this file
-# fail as XPASS: then remove the marker.
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(strict=True, reason="attack finding 1: services._as ignores the table"),
-]
+pytestmark = pytest.mark.django_db
 
 DATA = {
     "department": None,  # filled per world
