@@ -76,12 +76,20 @@ def meeting_plan(
         raise TicketError(_("You cannot plan this meeting."))
     if held_on < timezone.localdate():
         raise TicketError(_("A meeting cannot be planned in the past: choose today or later."))
+    return meeting_with_agenda(group=group, region=region, held_on=held_on, created_by=actor)
+
+
+def meeting_with_agenda(
+    *, group: SpecialGroup | None, region: Region, held_on: datetime.date, **fields
+) -> Meeting:
+    """A planned meeting (a group's, or with no group the standing meeting) whose agenda is
+    its queue. Planned by a user (`created_by`) or drafted by the rhythm (`drafted`)."""
     meeting = Meeting.objects.create(
         kind=Meeting.Kind.GROUP if group else Meeting.Kind.STANDING,
         group=group,
         region=region,
         held_on=held_on,
-        created_by=actor,
+        **fields,
     )
     AgendaItem.objects.bulk_create(
         [AgendaItem(meeting=meeting, ticket=t) for t in queue(group=group, region=region)]

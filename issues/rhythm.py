@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import send
 from org.calendar import Calendar
@@ -103,17 +104,9 @@ def _draft(*, group, region, today, calendar) -> Meeting | None:
     held_on = next_date(
         last=last, cadence=group.cadence if group else None, today=today, calendar=calendar
     )
-    meeting = Meeting.objects.create(
-        kind=Meeting.Kind.GROUP if group else Meeting.Kind.STANDING,
-        group=group,
-        region=region,
-        held_on=held_on,
-        drafted=True,
-    )
-    AgendaItem.objects.bulk_create(
-        [AgendaItem(meeting=meeting, ticket=t) for t in _queue(group=group, region=region)]
-    )
-    return meeting
+    from .meetings import meeting_with_agenda
+
+    return meeting_with_agenda(group=group, region=region, held_on=held_on, drafted=True)
 
 
 def _members(meeting: Meeting) -> list[User]:
@@ -180,12 +173,22 @@ def meeting_rhythm(*, today: datetime.date | None = None) -> RhythmResult:
             if not claimed:
                 continue
             items = meeting.items.count()
+            # Written in each recipient's language (send() calls these once per language).
             send(
                 recipients=_members(meeting),
                 kind="meeting.reminder",
-                title=_("Meeting on %(date)s: %(meeting)s")
-                % {"date": meeting.held_on.isoformat(), "meeting": meeting},
-                body=_("%(count)d problems are on the agenda.") % {"count": items},
+                title=lambda m=meeting: (
+                    _("Meeting on %(date)s: %(meeting)s")
+                    % {"date": m.held_on.isoformat(), "meeting": m}
+                ),
+                body=lambda n=items: (
+                    ngettext(
+                        "%(count)d problem is on the agenda.",
+                        "%(count)d problems are on the agenda.",
+                        n,
+                    )
+                    % {"count": n}
+                ),
                 url=meeting.get_absolute_url(),
             )
             result.reminded += 1
@@ -202,16 +205,24 @@ def meeting_rhythm(*, today: datetime.date | None = None) -> RhythmResult:
             )
             if not claimed:
                 continue
+            waiting = meeting.items.filter(decision=AgendaItem.Decision.PENDING).count()
             send(
                 recipients=_office_of(meeting.region),
                 kind="meeting.missed",
-                title=_("No minutes for the meeting of %(date)s: %(meeting)s")
-                % {"date": meeting.held_on.isoformat(), "meeting": meeting},
-                body=_(
-                    "Its %(count)d problems are still waiting. Hold it and record the minutes, "
-                    "or close it with a note."
-                )
-                % {"count": meeting.items.filter(decision=AgendaItem.Decision.PENDING).count()},
+                title=lambda m=meeting: (
+                    _("No minutes for the meeting of %(date)s: %(meeting)s")
+                    % {"date": m.held_on.isoformat(), "meeting": m}
+                ),
+                body=lambda n=waiting: (
+                    ngettext(
+                        "Its %(count)d problem is still waiting. Hold the meeting and record the "
+                        "minutes, or close it with a note.",
+                        "Its %(count)d problems are still waiting. Hold the meeting and record the "
+                        "minutes, or close it with a note.",
+                        n,
+                    )
+                    % {"count": n}
+                ),
                 url=meeting.get_absolute_url(),
             )
             result.missed += 1

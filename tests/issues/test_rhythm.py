@@ -53,6 +53,8 @@ def setting(people, companies, regions):
 
 def test_beat_drafts_the_next_meeting_with_the_queue_and_reminds_the_members(people, setting):
     group, member, chair, escalated = setting
+    member.language = "en"
+    member.save(update_fields=["language"])
     with at(TUESDAY):
         waiting = escalated()
         result = meeting_rhythm()
@@ -70,6 +72,10 @@ def test_beat_drafts_the_next_meeting_with_the_queue_and_reminds_the_members(peo
     )
     assert {member.pk, chair.pk, people.office.pk} <= reminded
     assert people.east_office.pk not in reminded  # a county office sits in no city meeting
+    # Each in the recipient's language.
+    notes = Notification.objects.filter(kind="meeting.reminder")
+    assert notes.get(recipient=member).body == "1 problem is on the agenda."
+    assert notes.get(recipient=chair).body == "议程上有 1 件诉求。"
     with at(TUESDAY, hour=15):
         again = meeting_rhythm()
     assert again.counts == {"drafted": 0, "added_items": 0, "reminded": 0, "missed": 0}
