@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from org.models import Region
 from org.roles import Role
-from org.scoping import has_role, region_in_scope
+from org.scoping import has_role, region_in_scope, region_spans_whole_tree
 
 from .models import AgendaItem, Meeting, SpecialGroup, Ticket
 from .permissions import departments_within, groups_of
@@ -42,8 +42,10 @@ def can_run(user, meeting_or_group) -> bool:
 def waiting(*, group: SpecialGroup | None, region: Region):
     """Every ticket waiting for a group (escalated, of its categories, in its region) or for the
     standing meeting (sent on by a group), whether or not a planned agenda holds it yet."""
-    subtree = Region.objects.filter(path__startswith=region.path).values("pk")
-    tickets = Ticket.objects.filter(enterprise__region_id__in=subtree)
+    tickets = Ticket.objects.all()
+    if not region_spans_whole_tree(region):
+        subtree = Region.objects.filter(path__startswith=region.path).values("pk")
+        tickets = tickets.filter(enterprise__region_id__in=subtree)
     if group is not None:
         return tickets.filter(state=State.ESCALATED, category__in=group.categories.all())
     return tickets.filter(state=State.MEETING)

@@ -218,6 +218,9 @@ class Ticket(models.Model):
             models.Index(fields=["lead_department", "state", "due_date"], name="ticket_dept_state"),
             models.Index(fields=["enterprise", "state"], name="ticket_enterprise_state"),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
+            # A special group's queue: escalated tickets of its categories (and the board's
+            # state + category filter).
+            models.Index(fields=["state", "category", "due_date"], name="ticket_state_category"),
         ]
         constraints = [
             models.CheckConstraint(

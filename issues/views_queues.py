@@ -2,36 +2,43 @@
 the groups page. Read through the ticket scope, like every list."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from org.pagination import KeysFirstPaginator
 from org.roles import Role
 from org.scoping import has_role
 
 from .meetings import waiting
 from .models import AgendaItem, Meeting
-from .permissions import tickets_for_user
+from .permissions import ticket_scope_q
 
 PAGE_SIZE = 50
 
 
-def _listing(request, *, tickets, group, region):
+def _with_next_meeting(rows):
+    """The page's rows, each with the planned meeting whose agenda holds it, if any."""
     planned = AgendaItem.objects.filter(
         ticket=OuterRef("pk"), meeting__status=Meeting.Status.PLANNED
     ).order_by("meeting__held_on")
-    tickets = (
-        tickets.filter(pk__in=tickets_for_user(request.user).values("pk"))
-        .annotate(
-            next_meeting_id=Subquery(planned.values("meeting_id")[:1]),
-            next_meeting_on=Subquery(planned.values("meeting__held_on")[:1]),
-        )
-        .select_related("enterprise", "category", "lead_department")
-        .order_by("due_date", "pk")
+    return rows.annotate(
+        next_meeting_id=Subquery(planned.values("meeting_id")[:1]),
+        next_meeting_on=Subquery(planned.values("meeting__held_on")[:1]),
+    ).select_related("enterprise", "category")
+
+
+def _listing(request, *, tickets, group, region):
+    scope = ticket_scope_q(request.user)  # None: the whole tree, no filter to pay for
+    if scope is not None:
+        tickets = tickets.filter(scope)
+    # Keys first: the count and the page's keys read the ticket table alone; the page's 50
+    # rows then take their enterprise, category and next meeting.
+    paginator = KeysFirstPaginator(
+        tickets.order_by("due_date", "pk"), PAGE_SIZE, rows=_with_next_meeting
     )
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "issues/waiting.html",

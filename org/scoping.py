@@ -48,7 +48,13 @@ def spans_whole_tree(user) -> bool:
     every region and a scope filter would only slow the query down. The number of roots is
     cached for a minute (adding a city is rare, and a new root holds no records yet)."""
     region = getattr(user, "region", None)
-    if region is None or region.parent_id is not None or not is_region_scoped(user):
+    return is_region_scoped(user) and region_spans_whole_tree(region)
+
+
+def region_spans_whole_tree(region) -> bool:
+    """True when `region` is the root of the only region tree: a filter on its subtree keeps
+    everything (and would only slow the query down)."""
+    if region is None or region.parent_id is not None:
         return False
     roots = cache.get_or_set(
         ROOT_COUNT_CACHE_KEY, lambda: Region.objects.filter(parent__isnull=True).count(), 60
@@ -97,6 +103,7 @@ __all__ = [
     "is_region_scoped",
     "region_in_scope",
     "region_q",
+    "region_spans_whole_tree",
     "regions_for_user",
     "sees_everything",
     "spans_whole_tree",
