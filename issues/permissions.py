@@ -44,9 +44,12 @@ def _enterprises_of_area(user):
 
 def _served_enterprises(user):
     """The enterprises a cadre serves through a current link (包靠)."""
-    return Assignment.objects.filter(
-        cadre__user=user, ended_on__isnull=True, enterprise__isnull=False
-    ).values("enterprise_id")
+    # current(): a link past its term counts nowhere, even before the nightly sweep ends it.
+    return (
+        Assignment.objects.current()
+        .filter(cadre__user=user, enterprise__isnull=False)
+        .values("enterprise_id")
+    )
 
 
 def _own_enterprises(user):

@@ -80,6 +80,14 @@ def test_a_link_past_its_term_counts_nowhere_even_before_the_sweep(people, cadre
     assert my_assignments(user=cadre_user) == []
     assert my_link_counts(user=cadre_user) == {"enterprises": 0, "projects": 0}
     assert cadres_serving(enterprise_ids=[firms.east[0].pk]) == {}
+    # The problems: the cadre neither sees the enterprise's tickets nor reports for it.
+    from issues.models import Source
+    from issues.permissions import submittable_enterprises, tickets_for_user
+    from tests.factories import submit_ticket
+
+    ticket = submit_ticket(people.office, firms.east[0], source=Source.OFFICE)
+    assert not tickets_for_user(cadre_user).filter(pk=ticket.pk).exists()
+    assert not submittable_enterprises(cadre_user).filter(pk=firms.east[0].pk).exists()
     # The rule book: the lapsed link takes no quota (副县级 may serve 2 enterprises).
     book = RuleBook(actor=people.office).load(cadre_ids=[cadres.deputy.pk])
     assert book.counts[cadres.deputy.pk].enterprises == 0
