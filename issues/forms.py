@@ -183,6 +183,9 @@ class RatingLinkForm(forms.Form):
         return data
 
 
+BULK_LIMIT = 200
+
+
 class BulkAssignForm(forms.Form):
     department = DepartmentChoiceField(
         queryset=Department.objects.filter(is_active=True),
@@ -207,7 +210,12 @@ class BulkAssignForm(forms.Form):
             self.fields["department"].queryset = assignable_departments(user)
 
     def clean_ticket(self):
-        return self.cleaned_data["ticket"][:200]
+        ticked = self.cleaned_data["ticket"]
+        if len(ticked) > BULK_LIMIT:
+            raise forms.ValidationError(
+                _("Tick at most %(limit)d problems at once.") % {"limit": BULK_LIMIT}
+            )
+        return ticked
 
 
 class CallbackForm(forms.Form):

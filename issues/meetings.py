@@ -167,6 +167,10 @@ def meeting_close(*, actor, meeting: Meeting, minutes: str) -> Meeting:
         )
     minutes = required(minutes, _("Write the minutes."))
     with transaction.atomic():
+        # Held once: its minutes and decisions are final (a second post changes nothing).
+        locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if locked is None or locked.status != Meeting.Status.PLANNED:
+            raise TicketError(_("The meeting is closed; its decisions are final."))
         meeting.items.filter(decision=AgendaItem.Decision.PENDING).update(
             decision=AgendaItem.Decision.DEFERRED, decided_at=timezone.now()
         )

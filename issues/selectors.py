@@ -9,7 +9,7 @@ from org.roles import Role
 from org.scoping import region_q, spans_whole_tree, user_roles
 from org.search import in_q, search_q
 
-from .models import Ticket, TicketEvent
+from .models import Attachment, Ticket, TicketEvent
 from .permissions import OFFICE_ROLES, tickets_for_user
 from .workflow import CLOCK_STATES, OPEN_STATES, TRIAGE_STATES
 
@@ -132,7 +132,7 @@ def ticket_detail(*, user, pk: int) -> Ticket:
         .select_related(*_DETAIL_RELATIONS)
         .prefetch_related(
             "co_departments",
-            "attachments",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
         )
         .get(pk=pk)

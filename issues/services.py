@@ -438,7 +438,10 @@ def ticket_provide_info(*, actor, ticket: Ticket, answer: str) -> Ticket:
     changes = {"paused_since": None}
     if ticket.paused_since and ticket.due_date:
         stopped = working_days_between(ticket.paused_since, _today())
-        changes["due_date"] = add_working_days(ticket.due_date, stopped)
+        if stopped:
+            # A later deadline is a new one: its notices (and the supervision that follows
+            # them) start afresh, or the sweep would escalate a ticket no longer late.
+            changes.update(fresh_deadline(add_working_days(ticket.due_date, stopped)))
     return apply_transition(
         ticket,
         action=Action.PROVIDE_INFO,

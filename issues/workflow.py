@@ -294,7 +294,7 @@ CHANGEABLE: dict[str, frozenset[str]] = {
     Action.ACKNOWLEDGE: frozenset(),
     Action.RETURN: frozenset(),
     Action.REQUEST_INFO: frozenset({"paused_since"}),
-    Action.PROVIDE_INFO: frozenset({"paused_since", "due_date"}),
+    Action.PROVIDE_INFO: _DEADLINE | {"paused_since"},
     Action.REPLY: frozenset({"outcome", "replied_at"}),
     Action.SUBMIT_REPLY: frozenset({"outcome"}),
     Action.SIGN_OFF: frozenset({"replied_at"}),

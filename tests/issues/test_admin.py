@@ -29,3 +29,16 @@ def test_the_category_list_warns_of_categories_without_an_active_group(client, p
     group.categories.add(*others)
     response = client.get(reverse("admin:issues_category_changelist"))
     assert not list(response.context["messages"])
+
+
+def test_supervision_notices_are_neither_made_nor_deleted_in_the_admin(rf, people):
+    from django.contrib import admin
+
+    from issues.models import SupervisionNotice
+
+    model_admin = admin.site._registry[SupervisionNotice]
+    request = rf.get("/admin/")
+    request.user = people.superuser
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)

@@ -115,6 +115,17 @@ def test_bulk_assignment_refuses_bad_ids(client, people, companies, land, field,
     assert Ticket.objects.get(pk=ticket.pk).state == State.SUBMITTED
 
 
+def test_bulk_assignment_says_its_limit_rather_than_dropping_tickets(
+    client, people, companies, land
+):
+    ticket = submit_ticket(people.east_enterprise, companies.east)
+    ids = [ticket.pk, *range(ticket.pk + 1, ticket.pk + 201)]  # 201 ticked
+    client.force_login(people.office)
+    response = client.post(reverse("issues:bulk-assign"), {"ticket": ids, "department": land.pk})
+    assert any("200" in e for e in _errors(response))
+    assert Ticket.objects.get(pk=ticket.pk).state == State.SUBMITTED
+
+
 # Call-backs -----------------------------------------------------------------------------------
 
 

@@ -198,3 +198,14 @@ def test_the_waiting_list_reads_in_constant_queries(
             escalated()
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(link)
+
+
+def test_a_held_meeting_keeps_its_minutes(people, setting):
+    group, member, chair, escalated = setting
+    with at(TUESDAY), translation.override("en"):
+        meeting = meeting_plan(actor=chair, held_on=TUESDAY, group=group)
+        meeting_close(actor=chair, meeting=meeting, minutes="无待议事项")
+        with pytest.raises(TicketError, match="closed"):
+            meeting_close(actor=chair, meeting=meeting, minutes="改写的纪要")
+    meeting.refresh_from_db()
+    assert meeting.minutes == "无待议事项"

@@ -156,3 +156,27 @@ def test_a_reassigned_slip_is_reminded_again(people, companies, land, staff):
         ticket_assign(actor=people.office, ticket=ticket, department=land, note="请再研究")
         clock.move_to(at(2026, 3, 6))  # the new slip was due for acknowledgement on the 5th
         assert sweep().counts.get("acknowledge_reminders") == 1
+
+
+def test_a_resumed_clock_starts_its_notices_afresh(people, companies, land, staff):
+    """The clock stood still while the enterprise was asked for information: the escalation
+    that the supervision before the pause would have led to is not due on resuming."""
+    from issues.services import ticket_provide_info, ticket_request_info
+
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        ticket = new_ticket(people, companies, land, urgency="urgent")  # due Thursday 5 March
+        ticket = ticket_acknowledge(actor=staff["handler"], ticket=ticket)
+        clock.move_to(at(2026, 3, 10))
+        sweep()
+        ticket.refresh_from_db()
+        assert ticket.supervised_at is not None  # three working days late
+        ticket_request_info(actor=staff["handler"], ticket=ticket, question="补充材料")
+        clock.move_to(at(2026, 3, 20))  # eight working days later
+        ticket = ticket_provide_info(actor=people.east_enterprise, ticket=ticket, answer="已补充")
+        assert ticket.due_date == datetime.date(2026, 3, 17)
+        assert ticket.supervised_at is None and not ticket.overdue_notified
+        sweep()
+        ticket.refresh_from_db()
+        # Late again by three working days: told and supervised anew, not yet escalated.
+        assert ticket.state == State.IN_PROGRESS
+        assert ticket.overdue_notified and ticket.supervised_at is not None
