@@ -264,14 +264,12 @@ class RuleBook:
                 )
             )
         elif others and p.mode == AssignmentMode.ONE_TO_ONE:
+            # Not counted: the count would tell how many links other areas hold.
             problems.append(
                 (
                     "mode",
-                    _(
-                        "%(target)s already has %(count)d cadre(s): a further link must be "
-                        "many-to-one."
-                    )
-                    % {"target": target, "count": len(others)},
+                    _("%(target)s already has a cadre: a further link must be many-to-one.")
+                    % {"target": target},
                 )
             )
         if (

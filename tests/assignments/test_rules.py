@@ -215,3 +215,12 @@ def test_ending_is_checked(people, cadres, firms):
     assignment_end(actor=people.office, assignment=assignment)
     with pytest.raises(AssignmentError):
         assignment_end(actor=people.office, assignment=assignment)
+
+
+def test_the_one_to_one_refusal_does_not_count_other_areas_cadres(people, cadres, firms):
+    firm = firms.east[1]
+    link(people.office, cadres.chief2, firm, mode=MANY)  # a city cadre: outside the county
+    link(people.office, cadres.chief, firm, mode=MANY, is_primary=False)
+    with translation.override("en"):
+        message = refused(people.east_office, cadres.deputy, firm, is_primary=False)
+    assert message == f"{firm.name} already has a cadre: a further link must be many-to-one."
