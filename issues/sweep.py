@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -117,14 +118,16 @@ def _remind_departments(queryset, result, *, step, kind, title, body, done) -> N
     """Notify each ticket's department, batch by batch, marking the batch `done`."""
     for rows in _batches(queryset):
         users = _department_users(r[3] for r in rows)
-        _notify(
-            rows,
-            lambda r, users=users: users.get(r[3], []),
-            kind=kind,
-            title=title,
-            body=body,
-        )
-        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
+        # A batch's notices and its mark are one: a retried sweep never sends them twice.
+        with transaction.atomic():
+            _notify(
+                rows,
+                lambda r, users=users: users.get(r[3], []),
+                kind=kind,
+                title=title,
+                body=body,
+            )
+            Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
         result.add(step, len(rows))
 
 
@@ -181,8 +184,9 @@ def _remind_reports(today, soon, result) -> None:
                 ]
 
             rows = [(*r[:3], None, *r[4:]) for r in rows]
-            _notify(rows, recipients, kind=kind, title=title, body=body)
-            Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
+            with transaction.atomic():
+                _notify(rows, recipients, kind=kind, title=title, body=body)
+                Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(**done)
             result.add(step, len(rows))
 
 
@@ -264,25 +268,28 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             above = [(pk, lang) for pk, path, lang in offices if row[5].startswith(path)]
             return heads.get(row[3], []) + above
 
-        SupervisionNotice.objects.bulk_create(
-            [
-                SupervisionNotice(
-                    ticket_id=r[0],
-                    department_id=r[3],
-                    due_date=r[4],
-                    overdue_working_days=calendar.between(r[4], today),
-                )
-                for r in rows
-            ]
-        )
-        _notify(
-            rows,
-            recipients,
-            kind="ticket.supervision",
-            title=gettext_lazy("Supervision notice: %(number)s %(title)s"),
-            body=gettext_lazy("Overdue since %(due)s: the liaison office supervises its handling."),
-        )
-        Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(supervised_at=now)
+        with transaction.atomic():  # the notices, their messages and the mark: one
+            SupervisionNotice.objects.bulk_create(
+                [
+                    SupervisionNotice(
+                        ticket_id=r[0],
+                        department_id=r[3],
+                        due_date=r[4],
+                        overdue_working_days=calendar.between(r[4], today),
+                    )
+                    for r in rows
+                ]
+            )
+            _notify(
+                rows,
+                recipients,
+                kind="ticket.supervision",
+                title=gettext_lazy("Supervision notice: %(number)s %(title)s"),
+                body=gettext_lazy(
+                    "Overdue since %(due)s: the liaison office supervises its handling."
+                ),
+            )
+            Ticket.objects.filter(pk__in=[r[0] for r in rows]).update(supervised_at=now)
         result.add("supervised", len(rows))
 
     # 5. Still unresolved a further margin after the supervision notice (counted from the

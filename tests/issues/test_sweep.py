@@ -180,3 +180,28 @@ def test_a_resumed_clock_starts_its_notices_afresh(people, companies, land, staf
         # Late again by three working days: told and supervised anew, not yet escalated.
         assert ticket.state == State.IN_PROGRESS
         assert ticket.overdue_notified and ticket.supervised_at is not None
+
+
+def test_a_sweep_that_fails_mid_batch_leaves_nothing_to_send_twice(
+    people, companies, land, staff, monkeypatch
+):
+    """A batch's notices and the mark that they were sent commit together: a sweep that dies
+    in between (the task is retried) neither loses the notices nor sends them twice."""
+    import issues.sweep as sweep_module
+
+    with time_machine.travel(at(2026, 3, 2), tick=False) as clock:
+        ticket = new_ticket(people, companies, land, urgency="urgent")
+        clock.move_to(at(2026, 3, 4))  # not acknowledged by Tuesday 3 March
+
+        def broken(*args, **kwargs):
+            raise ConnectionError("the broker went away")
+
+        monkeypatch.setattr(sweep_module, "fan_out", broken)
+        with pytest.raises(ConnectionError):
+            sweep()
+        assert not Notification.objects.filter(kind="ticket.ack_late").exists()
+        assert not Ticket.objects.get(pk=ticket.pk).ack_notified
+        monkeypatch.undo()
+        sweep()
+        sweep()
+    assert kinds(staff["handler"]).count("ticket.ack_late") == 1
