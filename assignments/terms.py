@@ -22,8 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import fan_out, notify_many
-from org.models import User
-from org.roles import Role
+from org.scoping import office_index
 
 from .models import Assignment
 
@@ -62,17 +61,9 @@ def end_lapsed_links(*, today: datetime.date | None = None, only: Q | None = Non
     return ended
 
 
-def _offices() -> list[tuple[int, str]]:
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE)
-        .exclude(region=None)
-        .values_list("pk", "region__path")
-    )
-
-
 def _nearest_offices(offices, path: str) -> list[int]:
     """The office users of the deepest region above (or at) `path` that has any."""
-    above = [(len(p), pk) for pk, p in offices if path.startswith(p)]
+    above = [(len(p), pk) for pk, p, _language in offices if path.startswith(p)]
     if not above:
         return []
     depth = max(length for length, _pk in above)
@@ -104,7 +95,7 @@ def remind_terms_ending(*, today: datetime.date | None = None) -> int:
         )
         if not rows:
             return reminded
-        offices = offices if offices is not None else _offices()
+        offices = offices if offices is not None else office_index()
         messages = []
         with translation.override(settings.LANGUAGE_CODE):
             for _pk, term_end, cadre, cadre_user, ent, ent_path, proj, proj_path in rows:

@@ -11,6 +11,7 @@ from notifications.models import Webhook
 from notifications.services import send
 from org.models import User
 from org.roles import Role
+from org.scoping import office_users_above
 
 from .workflow import Action
 
@@ -38,11 +39,7 @@ def _enterprise_users(ticket):
 
 
 def _office_users(ticket):
-    path = ticket.enterprise.region.path
-    users = User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE).select_related(
-        "region"
-    )
-    return [u for u in users if u.region_id and path.startswith(u.region.path)]
+    return list(office_users_above(ticket.enterprise.region.path))
 
 
 def _department_webhooks(ticket):

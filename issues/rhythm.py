@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from notifications.services import send
 from org.calendar import Calendar
 from org.models import Region, User
-from org.roles import Role
+from org.scoping import office_users_above
 
 from .models import AgendaItem, Meeting, SpecialGroup
 
@@ -121,13 +121,7 @@ def _members(meeting: Meeting) -> list[User]:
 
 def _office_of(region: Region) -> list[User]:
     """The liaison office of `region` and of the regions above it."""
-    ancestors = [p for p in region.path.split("/") if p]
-    paths = ["/".join(ancestors[: i + 1]) + "/" for i in range(len(ancestors))]
-    return list(
-        User.objects.filter(
-            is_active=True, groups__name=Role.LIAISON_OFFICE, region__path__in=paths
-        ).distinct()
-    )
+    return list(office_users_above(region.path))
 
 
 def meeting_rhythm(*, today: datetime.date | None = None) -> RhythmResult:

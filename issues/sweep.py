@@ -23,6 +23,7 @@ from notifications.services import fan_out, notify_many
 from org.calendar import Calendar
 from org.models import User
 from org.roles import Role
+from org.scoping import office_index
 
 from .models import SupervisionNotice, Ticket
 from .permissions import group_cover_index
@@ -60,16 +61,6 @@ def _department_users(department_ids, *, heads_only=False):
     for pk, department_id, language in users.values_list("pk", "department_id", "language"):
         by_department.setdefault(department_id, []).append((pk, language))
     return by_department
-
-
-def _office_users():
-    """(user id, region path, language) of the liaison offices: a ticket goes to those above
-    it."""
-    return list(
-        User.objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE)
-        .exclude(region=None)
-        .values_list("pk", "region__path", "language")
-    )
 
 
 def _in(language, title, body) -> tuple[str, str]:
@@ -173,7 +164,7 @@ def _remind_reports(today, soon, result) -> None:
     for queryset, step, kind, title, body, done, tell_office in steps:
         for rows in _batches(queryset, REPORT_FIELDS):
             if tell_office and offices is None:
-                offices = _office_users()
+                offices = office_index()
 
             def recipients(row, offices=offices, tell_office=tell_office):
                 leader = [(row[6], row[7])] if row[8] else []
@@ -261,7 +252,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     to_supervise = Ticket.objects.filter(clock, due_date__lt=supervise_by, supervised_at=None)
     offices = None
     for rows in _batches(to_supervise):
-        offices = offices if offices is not None else _office_users()
+        offices = offices if offices is not None else office_index()
         heads = _department_users((r[3] for r in rows), heads_only=True)
 
         def recipients(row, heads=heads, offices=offices):
@@ -311,7 +302,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             # System notes are stored as msgids: the timeline shows them in the reader's language.
             note=gettext_noop("Escalated automatically: overdue after the supervision notice."),
         )
-        offices = offices if offices is not None else _office_users()
+        offices = offices if offices is not None else office_index()
         _notify(
             [r for r in rows if r[0] in set(changed)],
             lambda row, offices=offices: [

@@ -87,6 +87,41 @@ def regions_for_user(user):
     return Region.objects.filter(path__startswith=region.path)
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a region and of every region above it ("370700/370702/" gives
+    "370700/" and "370700/370702/")."""
+    codes = [code for code in path.split("/") if code]
+    return ["".join(f"{code}/" for code in codes[: i + 1]) for i in range(len(codes))]
+
+
+def office_users_above(path: str):
+    """The active liaison-office users of the region at `path` and of the regions above it:
+    those answerable for what happens there."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=Role.LIAISON_OFFICE, region__path__in=ancestor_paths(path)
+        )
+        .distinct()
+    )
+
+
+def office_index() -> list[tuple[int, str, str]]:
+    """(user id, region path, language) of every active liaison-office user, read once by a
+    sweep that then matches many paths against it (a path's offices are those whose region
+    path begins it)."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.LIAISON_OFFICE)
+        .exclude(region=None)
+        .values_list("pk", "region__path", "language")
+    )
+
+
 def region_in_scope(user, region: Region | None) -> bool:
     if region is None:
         return False
@@ -99,8 +134,11 @@ def region_in_scope(user, region: Region | None) -> bool:
 __all__ = [
     "Role",
     "can_edit_registry",
+    "ancestor_paths",
     "has_role",
     "is_region_scoped",
+    "office_index",
+    "office_users_above",
     "region_in_scope",
     "region_q",
     "region_spans_whole_tree",
